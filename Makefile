@@ -1,0 +1,76 @@
+# 星烛客户管理系统 — the two commands a fresh clone needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+# Use the active virtualenv when there is one, else a project-local .venv.
+VENV := $(if $(VIRTUAL_ENV),$(VIRTUAL_ENV),$(CURDIR)/.venv)
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_PG_DB ?= xingzhu_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install install-dev system-deps services lint worker cron bench demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/flask crm init
+	@echo "星烛客户管理系统：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Debian packages for the browser tests: Chromium and a font with Chinese glyphs.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquanyi micro hei"; then \
+	  echo "installing chromium and fonts-wqy-microhei"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+# Start PostgreSQL and Redis when this machine has them but they are not running.
+services:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null && \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null; sleep 1; } || true
+	@pg_isready -q -h 127.0.0.1 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; sleep 2; } || true
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev system-deps services lint
+	@export REDIS_TEST_URL=$$(redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && echo $(TEST_REDIS_URL)); \
+	if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
+	  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $(TEST_PG_DB)" >/dev/null && \
+	  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(TEST_PG_DB)" >/dev/null && \
+	  export TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$(TEST_PG_DB); \
+	fi; \
+	$(BIN)/pytest -p no:cacheprovider --cov=app --cov=models --cov=admin_views --cov=jobs \
+	  --cov-report=term $(PYTEST_ARGS) tests --ignore=tests/perf
+
+worker: install
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/rq worker --with-scheduler --url $${REDIS_URL:-redis://127.0.0.1:6379/0}
+
+cron: install
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/rq cron jobs/cron.py --url $${REDIS_URL:-redis://127.0.0.1:6379/0}
+
+bench: install-dev
+	$(BIN)/python -m tests.perf.run
+
+demo: install
+	$(BIN)/flask crm init
+	$(BIN)/flask crm demo
+
+clean:
+	rm -rf .pytest_cache .coverage htmlcov

@@ -1,0 +1,64 @@
+"""Registers every admin view; the menu follows the manual's order (chapters 4-12)."""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from admin_views.accounts import EmployeeView, LoginLogView, RoleView
+from admin_views.base_data import (
+    ContactMethodView,
+    CustomerCategoryView,
+    CustomerSourceView,
+    DepartmentView,
+    LogisticsCompanyView,
+    SupplierView,
+    WarehouseView,
+)
+from admin_views.home import HomeView
+from admin_views.products import ProductCategoryView, ProductView
+from models import (
+    ContactMethod,
+    CustomerCategory,
+    CustomerSource,
+    Department,
+    Employee,
+    LoginLog,
+    LogisticsCompany,
+    Product,
+    ProductCategory,
+    Role,
+    Supplier,
+    Warehouse,
+)
+
+# (view class, model, endpoint); the category comes from each view's Screen.
+VIEWS = [
+    (CustomerCategoryView, CustomerCategory, "customer_category"),
+    (CustomerSourceView, CustomerSource, "customer_source"),
+    (ProductCategoryView, ProductCategory, "product_category"),
+    (ProductView, Product, "product"),
+    (EmployeeView, Employee, "employee"),
+    (DepartmentView, Department, "department"),
+    (RoleView, Role, "role"),
+    (LoginLogView, LoginLog, "login_log"),
+    (ContactMethodView, ContactMethod, "contact_method"),
+    (LogisticsCompanyView, LogisticsCompany, "logistics"),
+    (WarehouseView, Warehouse, "warehouse"),
+    (SupplierView, Supplier, "supplier"),
+]
+
+
+def init_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name="星烛客户管理系统",
+        theme=Bootstrap4Theme(base_template="admin/crm_base.html", fluid=True),
+        index_view=HomeView(name="我的桌面", url="/", endpoint="admin"),
+    )
+    for view_class, model, endpoint in VIEWS:
+        screen = view_class.screen
+        admin.add_view(view_class(model, name=screen.label, category=screen.module,
+                                  endpoint=endpoint, url=f"/{endpoint.replace('_', '-')}"))
+    from app.account import bp as account_bp
+
+    app.register_blueprint(account_bp)
+    return admin

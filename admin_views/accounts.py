@@ -1,0 +1,267 @@
+"""系统设置: 员工信息管理, 系统角色管理 (with 分配权限), 系统登录日志 (manual 3.6, 3.7, 9.1-9.4)."""
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterEqual, FilterLike
+from flask_login import current_user
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length, Optional
+
+from admin_views.base import (
+    CrmModelView,
+    PageRowAction,
+    PostRowAction,
+    format_bool,
+    format_datetime,
+    lazy_options,
+)
+from admin_views.base_data import CRUD, TreeListMixin
+from app.extensions import db
+from app.security.permissions import ACTION_LABELS, Screen, registry
+from app.security.scope import scope_of
+from app.services import organisation
+from app.services.accounts import change_password
+from app.services.errors import DomainError, ValidationFailed
+from models.accounts import Employee, LoginLog, Role
+from models.enums import DataScope
+
+
+class RoleView(TreeListMixin, CrmModelView):
+    screen = Screen("role", "系统角色管理", "系统设置", CRUD + ("permission",))
+    parent_label = "父角色"
+    page_row_actions = (PageRowAction(".permissions_view", "分配权限", "permission", id_arg="role_id"),)
+    column_list = ("name", "description", "department", "parent")
+    column_labels = {"name": "角色名称", "description": "角色描述", "department": "所属部门", "parent": "父角色"}
+    column_searchable_list = ("name",)
+    column_filters = (FilterEqual(Role.department_id, "所属部门",
+                                  options=lazy_options(lambda: [(str(d.id), d.name) for d in _departments()])),)
+    form_columns = ("name", "description", "department", "parent")
+    form_args = {
+        "name": {"validators": [DataRequired("角色名称不能为空"), Length(max=50, message="角色名称不能超过 50 个字")]},
+        "description": {"validators": [Optional(), Length(max=200, message="角色描述不能超过 200 个字")]},
+    }
+
+    def __init__(self, *args, **kwargs):
+        self.column_formatters = {"name": self._format_tree_name}
+        super().__init__(*args, **kwargs)
+
+    def on_model_change(self, form, model, is_created):
+        organisation.guard_role_change(model, None if is_created else _persisted_name(model))
+
+    def on_model_delete(self, model):
+        organisation.guard_role_delete(model)
+
+    @expose("/permissions/<int:role_id>", methods=["GET", "POST"])
+    def permissions_view(self, role_id):
+        self.require("permission")
+        role = db.session.get(Role, role_id) or abort(404)
+        if request.method == "POST":
+            codes = set(request.form.getlist("perm"))
+            scopes = {key[len("scope_"):]: value for key, value in request.form.items()
+                      if key.startswith("scope_")}
+            try:
+                organisation.assign_permissions(role, codes, scopes, current_user)
+                db.session.commit()
+                flash(f"角色“{role.name}”的权限已保存", "success")
+                return redirect(self.get_url(".index_view"))
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                role = db.session.get(Role, role_id)
+        held = {p.code for p in role.permissions}
+        scopes = {row.module: row.scope.value for row in role.data_scopes}
+        return self.render("admin/crm/role_permissions.html", role=role, tree=registry.tree(),
+                           held=held, scopes=scopes, action_labels=ACTION_LABELS,
+                           scope_choices=list(DataScope))
+
+
+def _persisted_name(model):
+    history = inspect(model).attrs.name.history
+    return history.deleted[0] if history.deleted else model.name
+
+
+def _departments():
+    from models.base_data import Department
+
+    return db.session.scalars(select(Department).order_by(Department.sort_order, Department.id)).all()
+
+
+def _roles():
+    return db.session.scalars(select(Role).order_by(Role.id)).all()
+
+
+class EmployeeView(CrmModelView):
+    screen = Screen("employee", "员工信息管理", "系统设置",
+                    CRUD + ("export", "password", "transfer"), scoped=True)
+    scope_module = "employee"
+    owner_attr = "id"  # an employee "owns" their own account row
+    export_filename = "员工信息"
+    column_list = ("username", "real_name", "department", "role", "office_phone", "mobile",
+                   "created_at", "is_enabled")
+    column_labels = {"username": "用户名", "real_name": "真实姓名", "department": "所属部门",
+                     "role": "所属角色", "office_phone": "办公电话", "mobile": "手机号码",
+                     "email": "电子邮箱", "created_at": "添加时间", "is_enabled": "可用状态",
+                     "password": "初始密码"}
+    column_searchable_list = ("username", "real_name", "mobile")
+    column_sortable_list = ("username", "real_name", "created_at")
+    column_default_sort = ("id", False)
+    column_filters = (
+        FilterEqual(Employee.department_id, "所属部门",
+                    options=lazy_options(lambda: [(str(d.id), d.name) for d in _departments()])),
+        FilterEqual(Employee.role_id, "所属角色", options=lazy_options(lambda: [(str(r.id), r.name) for r in _roles()])),
+        BooleanEqualFilter(Employee.is_enabled, "可用状态"),
+    )
+    column_formatters = {"created_at": format_datetime, "is_enabled": lambda v, c, m, n: "✓ 可用" if m.is_enabled else "停用"}
+    column_formatters_export = {"is_enabled": format_bool}
+    column_export_list = ("username", "real_name", "department", "role", "office_phone", "mobile",
+                          "email", "created_at", "is_enabled")
+    form_columns = ("username", "real_name", "password", "department", "role", "office_phone",
+                    "mobile", "email", "is_enabled")
+    form_extra_fields = {"password": PasswordField("初始密码")}
+    form_args = {
+        "username": {"validators": [DataRequired("用户名不能为空"), Length(max=50, message="用户名不能超过 50 个字符")]},
+        "real_name": {"validators": [DataRequired("真实姓名不能为空"), Length(max=50, message="真实姓名不能超过 50 个字")]},
+        "office_phone": {"validators": [Optional(), Length(max=50, message="办公电话不能超过 50 个字符")]},
+        "mobile": {"validators": [Optional(), Length(max=50, message="手机号码不能超过 50 个字符")]},
+        "email": {"validators": [Optional(), Length(max=100, message="电子邮箱不能超过 100 个字符")]},
+        "role": {"validators": [DataRequired("请选择所属角色")]},
+        "is_enabled": {"label": "可用状态", "default": True},
+    }
+    post_row_actions = (
+        PostRowAction("disable", "停用", "edit", confirm="停用后该账号将无法登录，确定停用吗？",
+                      visible=lambda row: row.is_enabled, css="btn-outline-warning"),
+        PostRowAction("enable", "启用", "edit", visible=lambda row: not row.is_enabled,
+                      css="btn-outline-success"),
+    )
+    list_template = "admin/crm/employee_list.html"
+    page_row_actions = (PageRowAction(".password_view", "修改密码", "password", id_arg="employee_id"),)
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Employee.role), joinedload(Employee.department))
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        del form.username  # 用户名 is never editable after creation (manual 3.7)
+        del form.password
+        if self._only_self() and not self._is_admin():
+            # Staff who may only see themselves edit their contact details, not their role or status.
+            for name in ("department", "role", "is_enabled"):
+                delattr(form, name)
+        return form
+
+    def _only_self(self):
+        return scope_of(current_user, "employee") is DataScope.SELF
+
+    def _is_admin(self):
+        return current_user.role is not None and current_user.role.is_superadmin
+
+    def update_model(self, form, model):
+        if "username" in request.form and request.form["username"] != model.username:
+            flash("用户名不允许修改", "error")
+            return False
+        return super().update_model(form, model)
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            organisation.prepare_new_employee(model, form.password.data or "")
+        organisation.guard_role_assignment(model, current_user)
+        if not is_created and model.id == current_user.id and not model.is_enabled:
+            raise ValidationFailed("不能停用自己的账号")
+
+    def on_model_delete(self, model):
+        organisation.guard_employee_delete(model, current_user)
+
+    def do_disable(self, obj):
+        if obj.id == current_user.id:
+            raise ValidationFailed("不能停用自己的账号")
+        organisation.guard_role_assignment(obj, current_user)
+        obj.is_enabled = False
+        return f"账号“{obj.username}”已停用，将无法再登录系统"
+
+    def do_enable(self, obj):
+        obj.is_enabled = True
+        return f"账号“{obj.username}”已启用"
+
+    @expose("/password/<int:employee_id>", methods=["GET", "POST"])
+    def password_view(self, employee_id):
+        """修改密码 by an administrator (no old password needed)."""
+        self.require("password")
+        employee = self.get_one(str(employee_id))
+        organisation_error = None
+        if request.method == "POST":
+            try:
+                organisation.guard_role_assignment(employee, current_user)
+                if request.form.get("new_password") != request.form.get("confirm_password"):
+                    raise ValidationFailed("两次输入的新密码不一致")
+                change_password(employee, request.form.get("new_password", ""))
+                db.session.commit()
+                flash(f"已修改“{employee.real_name}”的密码", "success")
+                return redirect(self.get_url(".index_view"))
+            except DomainError as exc:
+                db.session.rollback()
+                organisation_error = exc.message
+        return self.render("admin/crm/password.html", employee=employee, error=organisation_error,
+                           need_old=False)
+
+    @action("transfer", "客户转移", None)
+    def action_transfer(self, ids):
+        """Bulk 客户转移: the chosen employees' records go to the target employee."""
+        self.require("transfer")
+        target_id = request.form.get("target_id", type=int)
+        target = db.session.get(Employee, target_id) if target_id else None
+        if target is None:
+            flash("请选择要转移给的员工", "error")
+            return redirect(self.get_url(".index_view"))
+        source_ids = [self.get_one(i).id for i in ids]
+        try:
+            moved = organisation.transfer_records(source_ids, target)
+            db.session.commit()
+            flash(f"已将 {moved} 条记录转移给“{target.real_name}”", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(self.get_url(".index_view"))
+
+    action_permissions = {"transfer": "transfer"}
+
+    def render(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs["transfer_targets"] = db.session.scalars(
+                select(Employee).where(Employee.is_enabled.is_(True)).order_by(Employee.id)).all()
+        return super().render(template, **kwargs)
+
+
+class LoginLogView(CrmModelView):
+    screen = Screen("login_log", "系统登录日志", "系统设置", ("view", "export"))
+    export_filename = "系统登录日志"
+    can_view_details = False
+    column_list = ("created_at", "username", "ip", "success", "reason", "user_agent")
+    column_labels = {"created_at": "登录时间", "username": "用户名", "ip": "IP 地址", "success": "结果",
+                     "reason": "失败原因", "user_agent": "浏览器"}
+    column_searchable_list = ("username", "ip")
+    column_sortable_list = ("created_at", "username", "ip")
+    column_default_sort = ("id", True)
+    column_filters = (
+        FilterLike(LoginLog.username, "用户名"),
+        DateBetweenFilter(LoginLog.created_at, "登录日期"),
+        BooleanEqualFilter(LoginLog.success, "登录成功"),
+    )
+    column_formatters = {"created_at": format_datetime,
+                         "success": lambda v, c, m, n: "成功" if m.success else "失败"}
+    column_formatters_export = dict(column_formatters)
+
+    @property
+    def can_create(self):
+        return False
+
+    @property
+    def can_edit(self):
+        return False
+
+    @property
+    def can_delete(self):
+        return False
+

@@ -1,0 +1,300 @@
+"""Secured base views: every screen names its permission codes and optional data scope here.
+
+A view says which screen it is (`screen = Screen(...)`); the base classes check `<code>.view`
+on every request, show create/edit/delete/export only with their codes, and filter every
+query, detail page and export by the role's 数据范围 when the screen is record-owning.
+"""
+
+import logging
+import os
+
+from flask import (
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
+from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.template import BaseListRowAction
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.security.permissions import Screen, can, registry
+from app.security.scope import apply_scope, can_see_owner
+from app.services.errors import DomainError
+from app.services.excel import write_workbook
+from app.timeutil import format_local
+
+log = logging.getLogger(__name__)
+
+
+def lazy_options(load):
+    """Filter choices read from the database on each request (never at import time)."""
+
+    def options():
+        return load() if has_request_context() else []
+
+    return options
+
+
+def format_datetime(view, context, model, name):
+    return format_local(getattr(model, name))
+
+
+def format_bool(view, context, model, name):
+    return "是" if getattr(model, name) else "否"
+
+
+class PostRowAction(BaseListRowAction):
+    """A row button that POSTs (with CSRF) to the view's row_action endpoint.
+
+    Workflow transitions and toggles use this, never GET links.
+    """
+
+    def __init__(self, name: str, title: str, permission: str, confirm: str | None = None,
+                 visible=None, css: str = "btn-outline-primary"):
+        super().__init__(title)
+        self.name = name
+        self.permission = permission
+        self.confirm = confirm
+        self.visible = visible
+        self.css = css
+
+    def render(self, context, row_id, row):
+        view = context.resolve("admin_view")
+        if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
+            return ""
+        url = view.get_url(".row_action", name=self.name, id=row_id, url=request.full_path)
+        confirm = (f' onclick="return confirm(\'{escape(self.confirm)}\');"' if self.confirm else "")
+        return Markup(
+            f'<form method="post" action="{escape(url)}" class="d-inline crm-row-action">'
+            f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+            f'<button type="submit" class="btn btn-sm {self.css} py-0 px-1 ml-1" '
+            f'data-action="{escape(self.name)}"{confirm}>{escape(self.title)}</button></form>'
+        )
+
+
+class PageRowAction(BaseListRowAction):
+    """A row link to a page of the view (GET, nothing changes until that page posts)."""
+
+    def __init__(self, endpoint: str, title: str, permission: str, id_arg: str = "id"):
+        super().__init__(title)
+        self.endpoint = endpoint
+        self.permission = permission
+        self.id_arg = id_arg
+
+    def render(self, context, row_id, row):
+        view = context.resolve("admin_view")
+        if not view.allowed(self.permission):
+            return ""
+        url = view.get_url(self.endpoint, **{self.id_arg: row_id})
+        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" '
+                      f'href="{escape(url)}">{escape(self.title)}</a>')
+
+
+class SecuredMixin:
+    """Permission checks shared by model views and custom pages."""
+
+    screen: Screen
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        screen = cls.__dict__.get("screen")
+        if screen is not None:
+            cls.screen = registry.register(screen)
+
+    def allowed(self, action: str) -> bool:
+        return can(f"{self.screen.code}.{action}")
+
+    def require(self, action: str) -> None:
+        if not self.allowed(action):
+            abort(403)
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and self.allowed("view")
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+class SecuredView(SecuredMixin, BaseView):
+    """A custom page (report, settings form, workflow action) behind a permission."""
+
+
+class CrmModelView(SecuredMixin, ModelView):
+    """Model-driven list/detail/form with Chinese UI, permissions, data scope and xlsx export."""
+
+    form_base_class = FlaskForm  # Flask-WTF token on every form, checked by CSRFProtect
+    list_template = "admin/crm/list.html"
+    details_template = "admin/crm/details.html"
+    page_size = 20
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    can_view_details = True
+    simple_list_pager = True  # no COUNT(*) per request on big tables
+    column_display_actions = True
+    action_disallowed_list: list[str] = []
+    column_type_formatters = dict(ModelView.column_type_formatters)
+    # Record-owning screens set these two; the rest of the class does the filtering.
+    scope_module: str | None = None
+    owner_attr: str = "owner_id"
+    export_filename = "导出"
+
+    # Buttons follow permissions, evaluated per request.
+    @property
+    def can_create(self):
+        return self.allowed("add")
+
+    @property
+    def can_edit(self):
+        return self.allowed("edit")
+
+    @property
+    def can_delete(self):
+        return self.allowed("delete")
+
+    @property
+    def can_export_xlsx(self):
+        return "export" in self.screen.actions and self.allowed("export")
+
+    can_export = False  # the xlsx export below streams and neutralises; tablib's does neither
+
+    def __init__(self, model, *args, **kwargs):
+        super().__init__(model, db, *args, **kwargs)
+
+    def _get_filter_groups(self):
+        self._refresh_filters_cache()  # choices such as departments change while the app runs
+        return super()._get_filter_groups()
+
+    # Data scope -------------------------------------------------------
+    def _scoped(self, query):
+        if self.scope_module:
+            query = apply_scope(query, getattr(self.model, self.owner_attr), current_user,
+                                self.scope_module)
+        return query
+
+    def get_query(self):
+        return self._scoped(super().get_query())
+
+    def get_count_query(self):
+        return self._scoped(super().get_count_query())
+
+    def get_one(self, id):
+        obj = super().get_one(id)
+        if obj is None:
+            abort(404)
+        if self.scope_module and not can_see_owner(
+            current_user, self.scope_module, getattr(obj, self.owner_attr)
+        ):
+            abort(404)
+        return obj
+
+    # Errors ----------------------------------------------------------------
+    def handle_view_exception(self, exc):
+        if isinstance(exc, DomainError):
+            flash(exc.message, "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            log.warning("integrity error: %s", exc)
+            flash("保存失败：数据与已有记录冲突（如编号或名称重复），请检查后重试", "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def is_action_allowed(self, name):
+        if name == "delete":
+            return self.can_delete
+        required = getattr(self, "action_permissions", {}).get(name)
+        if required and not self.allowed(required):
+            return False
+        return super().is_action_allowed(name)
+
+    def action_delete(self, ids):
+        """Bulk delete: one transaction, refused as a whole when any row may not go."""
+        if not self.can_delete:
+            abort(403)
+        try:
+            rows = [self.get_one(i) for i in ids]
+            for row in rows:
+                self.on_model_delete(row)
+                db.session.delete(row)
+            db.session.commit()
+            flash(f"已删除 {len(rows)} 条记录", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+
+    # POST row actions ----------------------------------------------------------
+    post_row_actions: tuple[PostRowAction, ...] = ()
+
+    page_row_actions: tuple[PageRowAction, ...] = ()
+
+    def get_list_row_actions(self):
+        return super().get_list_row_actions() + list(self.page_row_actions) + list(self.post_row_actions)
+
+    @expose("/row-action/<name>/<id>", methods=["POST"])
+    def row_action(self, name, id):
+        action = next((a for a in self.post_row_actions if a.name == name), None)
+        if action is None:
+            abort(404)
+        self.require(action.permission)
+        obj = self.get_one(id)
+        try:
+            message = getattr(self, f"do_{name}")(obj)
+            db.session.commit()
+            flash(message, "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(self._return_url())
+
+    def _return_url(self):
+        target = request.args.get("url")
+        if target and target.startswith("/") and not target.startswith("//"):
+            return target
+        return self.get_url(".index_view")
+
+    # Export ------------------------------------------------------------------
+    def export_rows(self, query):
+        names = [name for name, _ in self._export_columns]
+        for row in query.yield_per(1000):
+            yield [self.get_export_value(row, name) for name in names]
+
+    def get_export_value(self, model, name):
+        """Typed values (numbers, dates) for plain columns; formatted text where a formatter exists."""
+        if name in (self.column_formatters_export or {}) or name in (self.column_formatters or {}):
+            return super().get_export_value(model, name)
+        return self._get_field_value(model, name)
+
+    @expose("/export.xlsx")
+    def export_xlsx(self):
+        if not self.can_export_xlsx:
+            abort(403)
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        _, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search,
+                                 args.filters, execute=False, page_size=0)
+        headers = [label for _, label in self._export_columns]
+        path = write_workbook([(self.name[:31], headers, self.export_rows(query))])
+
+        @after_this_request
+        def _cleanup(response):
+            try:
+                os.unlink(path)
+            except OSError:
+                current_app.logger.warning("could not remove %s", path)
+            return response
+
+        return send_file(path, as_attachment=True, download_name=f"{self.export_filename}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,97 @@
+"""Application factory of 星烛客户管理系统."""
+
+import logging
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from app.extensions import babel, csrf, db, login_manager, mail, migrate
+
+log = logging.getLogger(__name__)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL and foreign keys for the embedded SQLite database (no effect on other databases)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "app" / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(load_config())
+    if config_overrides:
+        app.config.update(config_overrides)
+    _check_config(app)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
+                   timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
+    login_manager.init_app(app)
+
+    import models  # noqa: F401  (registers every table on db.metadata)
+    from app.security.login import bp as auth_bp
+    from app.security.login import init_login
+
+    init_login(app)
+    app.register_blueprint(auth_bp)
+
+    from admin_views import init_admin
+
+    init_admin(app)
+
+    from app.cli import crm_cli
+
+    app.cli.add_command(crm_cli)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if app.config.get("CAPTCHA_TEST_CODE") and not (app.config.get("TESTING") or app.debug
+                                                   or app.config.get("DEBUG")):
+        raise RuntimeError("CAPTCHA_TEST_CODE is only allowed with TESTING or DEBUG on")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.security.permissions import can
+    from app.timeutil import format_local
+
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.filters["localtime"] = format_local
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: "请求无效，请返回后重试",
+        403: "您没有执行此操作的权限",
+        404: "您访问的记录不存在或不在您的查看范围内",
+        413: "上传的文件太大",
+    }
+
+    def handler(error):
+        code = getattr(error, "code", 500)
+        description = messages.get(code, "系统错误")
+        if code == 400 and "CSRF" in str(getattr(error, "description", "")):
+            description = "页面已过期或表单令牌无效，请刷新页面后重试"
+        return render_template("error.html", code=code, message=description), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)

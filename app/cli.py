@@ -1,0 +1,77 @@
+"""`flask --app wsgi crm ...`: init, create-admin, demo data."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from app.config import INSTANCE_DIR
+from app.extensions import db
+
+crm_cli = AppGroup("crm", help="星烛客户管理系统 maintenance commands.")
+ADMIN_PASSWORD_FILE = INSTANCE_DIR / "admin_password.txt"
+
+
+@crm_cli.command("init")
+def init_command():
+    """Create or upgrade the schema, seed the defaults and the admin account (idempotent)."""
+    from app.services.seed import ensure_admin, seed_defaults
+
+    upgrade()
+    seed_defaults()
+    admin, password = ensure_admin()
+    db.session.commit()
+    if password:
+        ADMIN_PASSWORD_FILE.write_text(password)
+        ADMIN_PASSWORD_FILE.chmod(0o600)
+    click.echo(f"数据库已就绪：{_safe_url()}")
+    if ADMIN_PASSWORD_FILE.exists():
+        click.echo(f"管理员账号：{admin.username}  初始密码：{ADMIN_PASSWORD_FILE.read_text().strip()}"
+                   "（登录后请在右上角“修改密码”中修改）")
+    else:
+        click.echo(f"管理员账号：{admin.username}")
+
+
+@crm_cli.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--name", "real_name", default="系统管理员")
+def create_admin_command(username, password, real_name):
+    """Create another superadmin account."""
+    from sqlalchemy import select
+
+    from app.services.accounts import check_password_policy, hash_password
+    from app.services.errors import DomainError
+    from models.accounts import Employee, Role
+
+    try:
+        check_password_policy(password, username)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if db.session.scalar(select(Employee.id).where(Employee.username == username)):
+        raise click.ClickException(f"用户名“{username}”已存在")
+    role = db.session.scalar(select(Role).where(Role.is_superadmin.is_(True)))
+    db.session.add(Employee(username=username, real_name=real_name, password_hash=hash_password(password),
+                            role=role))
+    db.session.commit()
+    click.echo(f"已创建超级管理员账号 {username}")
+
+
+@crm_cli.command("demo")
+@click.option("--products", default=200, show_default=True, help="产品数量")
+@click.option("--employees", default=12, show_default=True, help="员工数量")
+@click.option("--seed", default=2026, show_default=True)
+def demo_command(products, employees, seed):
+    """Fill realistic Chinese demo data (fast enough for benchmark volumes)."""
+    from app.services.demo import DemoBuilder
+
+    builder = DemoBuilder(seed=seed)
+    made = builder.employees(employees)
+    click.echo(f"员工：{made}")
+    made = builder.products(products, progress=lambda n: click.echo(f"  产品 {n}…"))
+    click.echo(f"产品：{made}")
+
+
+def _safe_url() -> str:
+    url = db.engine.url
+    return url.render_as_string(hide_password=True) if url else current_app.config["SQLALCHEMY_DATABASE_URI"]

@@ -1,0 +1,1 @@
+"""Login, permissions and data scope: one mechanism used by every view, export and job."""

@@ -1,0 +1,122 @@
+"""Login page with image captcha, logout, and the Flask-Login user loader (manual ch. 2)."""
+
+import io
+import secrets
+
+from captcha.image import ImageCaptcha
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.extensions import db, login_manager
+from app.services.accounts import LoginAttempt, LoginRefused, authenticate
+from models.accounts import Employee
+
+bp = Blueprint("auth", __name__)
+
+CAPTCHA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I look-alikes
+CAPTCHA_SESSION_KEY = "captcha_code"
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=50)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)])
+    captcha = StringField("验证码", validators=[DataRequired("请输入验证码"), Length(max=8)])
+
+
+def init_login(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录系统"
+    login_manager.login_message_category = "warning"
+    if app.config["PROXY_COUNT"] > 0:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+@login_manager.user_loader
+def load_user(user_key: str):
+    try:
+        user_id, version = (int(part) for part in user_key.split(":", 1))
+    except ValueError:
+        return None
+    employee = db.session.get(Employee, user_id)
+    if employee is None or employee.session_version != version or not employee.is_enabled:
+        return None
+    return employee
+
+
+def _new_captcha() -> str:
+    code = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(4))
+    session[CAPTCHA_SESSION_KEY] = code
+    return code
+
+
+def _captcha_ok(answer: str) -> bool:
+    expected = session.pop(CAPTCHA_SESSION_KEY, None)  # one try per image
+    answer = (answer or "").strip().upper()
+    test_code = current_app.config.get("CAPTCHA_TEST_CODE")
+    if test_code and answer == test_code.upper():
+        return True
+    return bool(expected) and secrets.compare_digest(answer, expected)
+
+
+@bp.route("/captcha.png")
+def captcha_image():
+    code = _new_captcha()
+    image = ImageCaptcha(width=120, height=44, font_sizes=(32, 36)).generate(code)
+    response = current_app.response_class(io.BytesIO(image.read()), mimetype="image/png")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    form = LoginForm()
+    error = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            attempt = LoginAttempt(
+                username=form.username.data.strip(),
+                password=form.password.data,
+                ip=request.remote_addr or "unknown",
+                user_agent=request.user_agent.string,
+            )
+            captcha_ok = _captcha_ok(form.captcha.data)
+            try:
+                employee = authenticate(attempt, captcha_ok)
+            except LoginRefused as refused:
+                db.session.commit()  # the failed attempt stays in the login log
+                error = refused.message
+            else:
+                db.session.commit()
+                next_url = _safe_next(request.args.get("next"))
+                session.clear()  # a fresh session at every login (no fixation)
+                login_user(employee)
+                generate_csrf()
+                flash(f"欢迎您，{employee.real_name}", "success")
+                return redirect(next_url)
+        else:
+            session.pop(CAPTCHA_SESSION_KEY, None)
+            error = next(iter(form.errors.values()))[0]
+    return render_template("auth/login.html", form=form, error=error), (400 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("您已安全退出系统", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,1 @@
+"""Business rules. Services flush, never commit: the request or job commits once."""

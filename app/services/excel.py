@@ -1,0 +1,72 @@
+"""Streaming Excel export with formula-injection neutralised."""
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import xlsxwriter
+
+from app.timeutil import to_local
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return float(value)  # xlsx stores IEEE doubles; cents are exact at these magnitudes
+    if isinstance(value, datetime):
+        return to_local(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, int | float):
+        return value
+    return neutralise(str(value))
+
+
+def write_workbook(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
+    path: str | None = None,
+    progress=None,
+) -> str:
+    """Write sheets of (title, headers, rows) to an xlsx file in constant memory; return its path.
+
+    Every string is written as a string cell (never a formula) and neutralised as well, so the
+    file stays harmless when re-saved as CSV.
+    """
+    if path is None:
+        fd, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                          "strings_to_numbers": False, "strings_to_urls": False})
+    bold = workbook.add_format({"bold": True})
+    written = 0
+    for title, headers, rows in sheets:
+        sheet = workbook.add_worksheet(title)
+        sheet.write_row(0, 0, headers, bold)
+        row_index = 0
+        for row_index, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                cell = _cell(value)
+                if isinstance(cell, str):
+                    sheet.write_string(row_index, col, cell)
+                else:
+                    sheet.write_number(row_index, col, cell)
+            written += 1
+            if progress and written % 1000 == 0:
+                progress(written)
+        sheet.set_column(0, max(len(headers) - 1, 0), 16)
+    workbook.close()
+    return path

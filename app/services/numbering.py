@@ -1,0 +1,61 @@
+"""Document numbers as the manual shows them: one counter row per prefix and period.
+
+The counter row is incremented with an UPDATE inside the caller's transaction, so concurrent
+writers queue on the row lock and never see the same value; the unique constraint on each
+document's number column is the last guard.
+"""
+
+from datetime import date
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.timeutil import local_today
+from models.numbering import DocumentCounter
+
+# prefix -> digits of the counter; the date part is yyyymmdd (manual ch. 4, 5, 12).
+DAILY_FORMATS = {"CT": 5, "XS": 5, "BJ": 5, "JH": 3, "PD": 3}
+TRACKING_PREFIX = "LP"
+TRACKING_DIGITS = 10
+
+
+def _increment(prefix: str, period: str) -> int:
+    session = db.session
+    result = session.execute(
+        update(DocumentCounter)
+        .where(DocumentCounter.prefix == prefix, DocumentCounter.period == period)
+        .values(value=DocumentCounter.value + 1)
+    )
+    if result.rowcount == 0:
+        try:
+            with session.begin_nested():
+                session.execute(insert(DocumentCounter).values(prefix=prefix, period=period, value=1))
+            return 1
+        except IntegrityError:
+            # Another transaction created the row first; its lock now orders us after it.
+            session.execute(
+                update(DocumentCounter)
+                .where(DocumentCounter.prefix == prefix, DocumentCounter.period == period)
+                .values(value=DocumentCounter.value + 1)
+            )
+    return session.execute(
+        select(DocumentCounter.value).where(
+            DocumentCounter.prefix == prefix, DocumentCounter.period == period
+        )
+    ).scalar_one()
+
+
+def next_number(prefix: str, on: date | None = None) -> str:
+    """E.g. next_number("XS") -> "XS2026112900001"; JH/PD use three digits."""
+    if prefix not in DAILY_FORMATS:
+        raise ValueError(f"unknown document prefix {prefix}")
+    day = (on or local_today()).strftime("%Y%m%d")
+    value = _increment(prefix, day)
+    return f"{prefix}{day}{value:0{DAILY_FORMATS[prefix]}d}"
+
+
+def next_tracking_number() -> str:
+    """无需物流 orders get LP + 10 digits, unique for the life of the system."""
+    value = _increment(TRACKING_PREFIX, "")
+    return f"{TRACKING_PREFIX}{value:0{TRACKING_DIGITS}d}"

@@ -1,0 +1,87 @@
+"""产品信息 rules (manual 3.4): codes, pinyin initials, shelf status, deletion, search."""
+
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.services.base_data import referencing_rows, subtree_ids
+from app.services.errors import ValidationFailed
+from app.services.money import check_money
+from app.services.pinyin import initials
+from models.products import Product, ProductCategory
+
+
+def prepare_product(product: Product) -> None:
+    """Validate and derive fields before a product is saved (form or import)."""
+    product.code = (product.code or "").strip()
+    product.name = (product.name or "").strip()
+    if not product.code:
+        raise ValidationFailed("产品编号不能为空")
+    if not product.name:
+        raise ValidationFailed("产品名称不能为空")
+    product.price = check_money(product.price if product.price is not None else Decimal("0"), "单价")
+    duplicate = db.session.execute(
+        select(Product.id).where(Product.code == product.code, Product.id != product.id)
+    ).first() if product.id else db.session.execute(
+        select(Product.id).where(Product.code == product.code)
+    ).first()
+    if duplicate:
+        raise ValidationFailed(f"产品编号“{product.code}”已存在")
+    product.pinyin = initials(product.name)
+
+
+def set_shelf(ids: list[int], on_shelf: bool) -> int:
+    """上架/下架 the given products; returns how many changed."""
+    products = db.session.scalars(select(Product).where(Product.id.in_(ids))).all()
+    changed = 0
+    for product in products:
+        if product.on_shelf != on_shelf:
+            product.on_shelf = on_shelf
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def ensure_deletable(product: Product) -> None:
+    """Products used by documents stay; the manual advises taking them off the shelf instead."""
+    used_by = referencing_rows(product)
+    if used_by:
+        raise ValidationFailed(f"产品“{product.name}”已被{used_by}使用，不能删除；如不再销售，请将其下架")
+
+
+def delete_products(ids: list[int]) -> int:
+    """Delete products never used by a document; refuse the whole batch otherwise."""
+    products = db.session.scalars(select(Product).where(Product.id.in_(ids))).all()
+    for product in products:
+        ensure_deletable(product)
+    for product in products:
+        db.session.delete(product)
+    db.session.flush()
+    return len(products)
+
+
+def ensure_sellable(product: Product | None) -> Product:
+    """Off-shelf products cannot be sold or purchased (manual 3.4.7)."""
+    if product is None:
+        raise ValidationFailed("产品不存在")
+    if not product.on_shelf:
+        raise ValidationFailed(f"产品“{product.name}”已下架，不能用于销售或采购")
+    return product
+
+
+def search_condition(term: str):
+    """One search box for 编号, 名称, 拼音简码 and 规格."""
+    term = term.strip()
+    like = f"%{term.replace('%', '').replace('_', '')}%"
+    conditions = [Product.code.like(like), Product.name.like(like), Product.spec.like(like)]
+    lowered = term.lower()
+    if lowered.isascii() and lowered.isalnum():
+        conditions.append(Product.pinyin.like(f"%{lowered}%"))
+    return or_(*conditions)
+
+
+def category_condition(category_id: int):
+    return Product.category_id.in_(subtree_ids(ProductCategory, category_id))
+
+

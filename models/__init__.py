@@ -1,0 +1,32 @@
+"""All models, imported here so Alembic and the app see the whole schema."""
+
+from models.accounts import Employee, LoginLog, Role, RoleDataScope, RolePermission
+from models.base_data import (
+    ContactMethod,
+    CustomerCategory,
+    CustomerSource,
+    Department,
+    LogisticsCompany,
+    Supplier,
+    Warehouse,
+)
+from models.numbering import DocumentCounter
+from models.products import Product, ProductCategory
+
+__all__ = [
+    "ContactMethod",
+    "CustomerCategory",
+    "CustomerSource",
+    "Department",
+    "DocumentCounter",
+    "Employee",
+    "LoginLog",
+    "LogisticsCompany",
+    "Product",
+    "ProductCategory",
+    "Role",
+    "RoleDataScope",
+    "RolePermission",
+    "Supplier",
+    "Warehouse",
+]

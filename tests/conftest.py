@@ -1,0 +1,83 @@
+"""Shared fixtures: one app per database backend, a clean seeded database per test."""
+
+import os
+import tempfile
+
+_INSTANCE = tempfile.mkdtemp(prefix="crm-test-instance-")
+os.environ["CRM_INSTANCE_DIR"] = _INSTANCE  # before app.config is imported
+os.environ.pop("REDIS_URL", None)
+
+import pytest  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db as _db  # noqa: E402
+from tests.helpers import ADMIN_PASSWORD, TEST_CAPTCHA  # noqa: E402
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def make_test_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "CAPTCHA_TEST_CODE": TEST_CAPTCHA,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "REDIS_URL": None,
+        "UPLOAD_DIR": os.path.join(_INSTANCE, "uploads"),
+        "EXPORT_DIR": os.path.join(_INSTANCE, "exports"),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def build_schema(app):
+    """Create the schema through the real migrations, from nothing."""
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+def reset_data(app):
+    from app.services.seed import ensure_admin, seed_defaults
+
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        seed_defaults()
+        ensure_admin(ADMIN_PASSWORD)
+        _db.session.commit()
+        _db.session.remove()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+    application = make_test_app(url)
+    build_schema(application)
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture()
+def db(app):
+    """A clean database with the defaults of a new installation, inside an app context."""
+    reset_data(app)
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
