@@ -80,7 +80,7 @@ class TreeListMixin:
         self._depths = {row.id: depth for row, depth in ordered}
         return count, [row for row, _ in ordered]
 
-    def _format_tree_name(self, context, model, name):
+    def _format_tree_name(self, _view, context, model, name):
         depth = getattr(self, "_depths", {}).get(model.id, 0)
         prefix = "&nbsp;&nbsp;&nbsp;&nbsp;" * depth + ("└ " if depth else "")
         return Markup(prefix) + escape(model.name)

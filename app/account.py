@@ -1,11 +1,13 @@
 """Self-service pages every logged-in employee has: 修改密码 (old password required)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.extensions import db
+from app.services import reminders as reminder_service
 from app.services.accounts import change_password
 from app.services.errors import DomainError, ValidationFailed
+from models.reminders import Reminder
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -28,3 +30,39 @@ def password():
             db.session.rollback()
             error = exc.message
     return render_template("account/password.html", employee=current_user, error=error)
+
+
+@bp.route("/reminders")
+@login_required
+def reminders():
+    items = reminder_service.latest(current_user.id, limit=50)
+    return render_template("account/reminders.html", items=items)
+
+
+@bp.route("/reminders/<int:reminder_id>/read", methods=["POST"])
+@login_required
+def read_reminder(reminder_id):
+    """Mark one of my reminders read and go to what it is about (others' ids change nothing)."""
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.employee_id != current_user.id:
+        abort(404)
+    reminder_service.mark_read(current_user.id, reminder_id)
+    db.session.commit()
+    link = reminder.link if reminder.link and reminder.link.startswith("/") else url_for("account.reminders")
+    return redirect(link)
+
+
+@bp.route("/reminders/read-all", methods=["POST"])
+@login_required
+def read_all_reminders():
+    count = reminder_service.mark_read(current_user.id)
+    db.session.commit()
+    flash(f"已将 {count} 条提醒标记为已读", "success")
+    return redirect(url_for("account.reminders"))
+
+
+@bp.app_context_processor
+def reminder_badge():
+    if current_user.is_authenticated:
+        return {"unread_reminders": reminder_service.unread_count(current_user.id)}
+    return {"unread_reminders": 0}

@@ -12,6 +12,7 @@ from models.base_data import (
 )
 from models.numbering import DocumentCounter
 from models.products import Product, ProductCategory
+from models.reminders import Reminder
 
 __all__ = [
     "ContactMethod",
@@ -25,6 +26,7 @@ __all__ = [
     "Product",
     "ProductCategory",
     "Role",
+    "Reminder",
     "RoleDataScope",
     "RolePermission",
     "Supplier",
