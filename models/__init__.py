@@ -10,6 +10,7 @@ from models.base_data import (
     Supplier,
     Warehouse,
 )
+from models.customers import Customer  # noqa: F401  (and every other customer table)
 from models.numbering import DocumentCounter
 from models.products import Product, ProductCategory
 from models.reminders import Reminder
