@@ -1,6 +1,9 @@
 """Registers every admin view; the menu follows the manual's order (chapters 4-12)."""
 
+from pathlib import Path
+
 from flask_admin import Admin
+from flask_admin import babel as flask_admin_babel
 from flask_admin.theme import Bootstrap4Theme
 
 from admin_views.accounts import EmployeeView, LoginLogView, RoleView
@@ -47,7 +50,22 @@ VIEWS = [
 ]
 
 
+TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "app" / "translations")
+
+
+def _use_translation_overrides() -> None:
+    """Put our catalogue after Flask-Admin's so that our strings win when both define one.
+
+    Flask-Admin lists Admin(translations_path=...) before its own catalogue, and Flask-Babel lets
+    the later catalogue win, which would hide fixes for strings its shipped file gets wrong.
+    """
+    directories = flask_admin_babel.domain._translation_directories
+    if TRANSLATIONS not in directories:
+        directories.append(TRANSLATIONS)
+
+
 def init_admin(app) -> Admin:
+    _use_translation_overrides()
     admin = Admin(
         app,
         name="星烛客户管理系统",

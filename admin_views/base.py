@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_admin import BaseView, expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
@@ -74,7 +75,7 @@ class PostRowAction(BaseListRowAction):
         view = context.resolve("admin_view")
         if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
             return ""
-        url = view.get_url(".row_action", name=self.name, id=row_id, url=request.full_path)
+        url = view.get_url(".row_action", action_name=self.name, record_id=row_id, url=request.full_path)
         confirm = (f' onclick="return confirm(\'{escape(self.confirm)}\');"' if self.confirm else "")
         return Markup(
             f'<form method="post" action="{escape(url)}" class="d-inline crm-row-action">'
@@ -174,6 +175,22 @@ class CrmModelView(SecuredMixin, ModelView):
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, db, *args, **kwargs)
 
+    # Endpoints that need more than <code>.view; checked before Flask-Admin runs them.
+    endpoint_permissions = {"create_view": "add", "edit_view": "edit", "delete_view": "delete",
+                            "export_xlsx": "export"}
+
+    def _handle_view(self, name, **kwargs):
+        response = super()._handle_view(name, **kwargs)
+        if response is not None:
+            return response
+        required = self.endpoint_permissions.get(name)
+        if required and not self.allowed(required):
+            abort(403)
+        posted_action = request.form.get("action", "") if request.method == "POST" else None
+        if name == "action_view" and posted_action is not None and not self.is_action_allowed(posted_action):
+            abort(403)
+        return None
+
     def _get_filter_groups(self):
         self._refresh_filters_cache()  # choices such as departments change while the app runs
         return super()._get_filter_groups()
@@ -220,6 +237,7 @@ class CrmModelView(SecuredMixin, ModelView):
             return False
         return super().is_action_allowed(name)
 
+    @action("delete", "删除", "确定要删除选中的记录吗？删除后不能恢复。")
     def action_delete(self, ids):
         """Bulk delete: one transaction, refused as a whole when any row may not go."""
         if not self.can_delete:
@@ -243,15 +261,15 @@ class CrmModelView(SecuredMixin, ModelView):
     def get_list_row_actions(self):
         return super().get_list_row_actions() + list(self.page_row_actions) + list(self.post_row_actions)
 
-    @expose("/row-action/<name>/<id>", methods=["POST"])
-    def row_action(self, name, id):
-        action = next((a for a in self.post_row_actions if a.name == name), None)
+    @expose("/row-action/<action_name>/<record_id>", methods=["POST"])
+    def row_action(self, action_name, record_id):
+        action = next((a for a in self.post_row_actions if a.name == action_name), None)
         if action is None:
             abort(404)
         self.require(action.permission)
-        obj = self.get_one(id)
+        obj = self.get_one(record_id)
         try:
-            message = getattr(self, f"do_{name}")(obj)
+            message = getattr(self, f"do_{action_name}")(obj)
             db.session.commit()
             flash(message, "success")
         except DomainError as exc:

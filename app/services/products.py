@@ -21,11 +21,11 @@ def prepare_product(product: Product) -> None:
     if not product.name:
         raise ValidationFailed("产品名称不能为空")
     product.price = check_money(product.price if product.price is not None else Decimal("0"), "单价")
-    duplicate = db.session.execute(
-        select(Product.id).where(Product.code == product.code, Product.id != product.id)
-    ).first() if product.id else db.session.execute(
-        select(Product.id).where(Product.code == product.code)
-    ).first()
+    with db.session.no_autoflush:
+        query = select(Product.id).where(Product.code == product.code)
+        if product.id is not None:
+            query = query.where(Product.id != product.id)
+        duplicate = db.session.execute(query.limit(1)).first()
     if duplicate:
         raise ValidationFailed(f"产品编号“{product.code}”已存在")
     product.pinyin = initials(product.name)
