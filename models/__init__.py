@@ -12,7 +12,10 @@ from models.base_data import (
 )
 from models.customers import Customer  # noqa: F401  (and every other customer table)
 from models.numbering import DocumentCounter
+from models.orders import OrderLog, Payment, SalesOrder, SalesOrderLine  # noqa: F401
+from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory
+from models.quotes import Quote, QuoteLine  # noqa: F401
 from models.reminders import Reminder
 
 __all__ = [

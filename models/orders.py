@@ -1,0 +1,176 @@
+"""销售订单, their lines, the order log and 回款 (manual 5.1-5.7)."""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Numeric, String, Unicode
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from models.base import Money, TimestampMixin, utcnow
+
+Quantity = Numeric(18, 3)
+ZERO = Decimal("0.00")
+
+
+class OrderStatus(enum.StrEnum):
+    """订单流程：等待审核 -> 正在配货 -> 已经发货 -> 交易完成; 正在配货 -> 已取消."""
+
+    PENDING = "pending"
+    PICKING = "picking"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING: "等待审核",
+    OrderStatus.PICKING: "正在配货",
+    OrderStatus.SHIPPED: "已经发货",
+    OrderStatus.COMPLETED: "交易完成",
+    OrderStatus.CANCELLED: "已取消",
+}
+
+
+def status_column(enum_class, length=20):
+    return Enum(enum_class, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class SalesOrder(TimestampMixin, db.Model):
+    __tablename__ = "sales_orders"
+    __table_args__ = (
+        # The per-status lists and the sums row filter on these first, newest first.
+        Index("ix_sales_orders_list", "is_return", "status", "order_date"),
+        Index("ix_sales_orders_customer_status", "customer_id", "status"),
+        {"info": {"label": "销售订单", "owner_column": "owner_id"}},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    customer = relationship("Customer", lazy="joined", innerjoin=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), nullable=False, index=True)
+    owner = relationship("Employee", foreign_keys=[owner_id], lazy="joined", innerjoin=True)
+    order_date: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    status: Mapped[OrderStatus] = mapped_column(status_column(OrderStatus), nullable=False,
+                                                default=OrderStatus.PENDING)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    warehouse = relationship("Warehouse")
+
+    receiver_name: Mapped[str | None] = mapped_column(Unicode(50), index=True)
+    receiver_gender: Mapped[str | None] = mapped_column(Unicode(2))
+    receiver_phone: Mapped[str | None] = mapped_column(String(50))
+    receiver_mobile: Mapped[str | None] = mapped_column(String(50), index=True)
+    receiver_province: Mapped[str | None] = mapped_column(Unicode(20))
+    receiver_city: Mapped[str | None] = mapped_column(Unicode(20))
+    receiver_district: Mapped[str | None] = mapped_column(Unicode(20))
+    receiver_address: Mapped[str | None] = mapped_column(Unicode(200))
+    receiver_zip: Mapped[str | None] = mapped_column(String(10))
+    delivery_time: Mapped[str | None] = mapped_column(Unicode(50))
+    package_items: Mapped[str | None] = mapped_column(Unicode(200))
+    remark: Mapped[str | None] = mapped_column(Unicode(500))
+
+    product_total: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    freight: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    discount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    payable: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    paid: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    debt: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+
+    logistics_company_id: Mapped[int | None] = mapped_column(ForeignKey("logistics_companies.id"), index=True)
+    logistics_company = relationship("LogisticsCompany")
+    tracking_number: Mapped[str | None] = mapped_column(String(50))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shipped_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    shipped_by = relationship("Employee", foreign_keys=[shipped_by_id])
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    cancelled_by = relationship("Employee", foreign_keys=[cancelled_by_id])
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    created_by = relationship("Employee", foreign_keys=[created_by_id])
+
+    # 销售退货: negative amounts, optionally tied to the order the goods came from.
+    is_return: Mapped[bool] = mapped_column(default=False, nullable=False)
+    original_order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    original_order = relationship("SalesOrder", remote_side=[id])
+
+    lines: Mapped[list["SalesOrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="SalesOrderLine.position")
+    logs: Mapped[list["OrderLog"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLog.id")
+    payments: Mapped[list["Payment"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Payment.id")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SalesOrderLine(db.Model):
+    """A line keeps the product's code, name, spec and unit as sold, so later product edits do not rewrite it."""
+
+    __tablename__ = "sales_order_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False,
+                                          index=True)
+    order: Mapped[SalesOrder] = relationship(back_populates="lines")
+    position: Mapped[int] = mapped_column(nullable=False, default=1)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False, index=True)
+    product = relationship("Product")
+    product_code: Mapped[str] = mapped_column(String(50), nullable=False)
+    product_name: Mapped[str] = mapped_column(Unicode(100), nullable=False, index=True)
+    product_spec: Mapped[str | None] = mapped_column(Unicode(100))
+    product_unit: Mapped[str | None] = mapped_column(Unicode(20))
+    unit_price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    subtotal: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class OrderLog(db.Model):
+    """订单日志: one row per transition or change, written in the same transaction."""
+
+    __tablename__ = "order_logs"
+    __table_args__ = {"info": {"owned": True}}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False,
+                                          index=True)
+    order: Mapped[SalesOrder] = relationship(back_populates="logs")
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    employee = relationship("Employee")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    action: Mapped[str] = mapped_column(Unicode(20), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Unicode(500))
+
+
+class Payment(db.Model):
+    """回款 against one order's 欠款."""
+
+    __tablename__ = "payments"
+    __table_args__ = {"info": {"owned": True}}
+    METHODS = ("现金", "银行转账", "支付宝", "微信", "刷卡", "其他")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False,
+                                          index=True)
+    order: Mapped[SalesOrder] = relationship(back_populates="payments")
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    paid_on: Mapped[date] = mapped_column(Date, nullable=False)
+    method: Mapped[str] = mapped_column(Unicode(20), nullable=False)
+    note: Mapped[str | None] = mapped_column(Unicode(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    recorded_by = relationship("Employee")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
