@@ -1,0 +1,155 @@
+"""万能检索: one search service for the customer list, the top-bar box, the pool and the share lists.
+
+A portable token table (customer_search_tokens) holds, per customer, the character bigrams of
+name, contact, region, address, e-mail, QQ, remark and the name's pinyin initials, plus 4-digit
+grams of every phone number and digit run. A query term is answered from its rarest token (the
+smallest capped count), looked up by equality on the primary key, and confirmed with LIKE, so
+two-character Chinese names and "last 4 digits of the mobile" are both exact and fast on SQLite,
+PostgreSQL and SQL Server alike.
+"""
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import and_, delete, false, func, insert, or_, select
+
+from app.extensions import db
+from app.services.pinyin import initials
+from models.accounts import Employee
+from models.customers import Customer, CustomerSearchToken
+
+_DIGITS = re.compile(r"\d{4,}")
+_NON_DIGIT = re.compile(r"\D")
+COUNT_CAP = 20000
+REMARK_CHARS = 200
+TEXT_FIELDS = ("name", "contact_name", "province", "city", "district", "address", "email", "qq", "pinyin")
+PHONE_KEYS = ("phone_key", "mobile_key", "office_phone_key", "fax_key")
+
+
+def digits(value: str | None) -> str:
+    """'010-8756 1234' -> '01087561234' (phone comparison ignores spaces and dashes)."""
+    return _NON_DIGIT.sub("", value or "")
+
+
+def _bigrams(text: str) -> set[str]:
+    grams = set()
+    for chunk in text.lower().split():
+        if len(chunk) == 1:
+            continue
+        for i in range(len(chunk) - 1):
+            grams.add(chunk[i:i + 2])
+    return grams
+
+
+def _digit_grams(text: str) -> set[str]:
+    grams = set()
+    for run in _DIGITS.findall(text):
+        for i in range(len(run) - 3):
+            grams.add(run[i:i + 4])
+    return grams
+
+
+def tokens_for(values: dict) -> set[str]:
+    """Tokens of one customer, from a dict of its column values."""
+    tokens: set[str] = set()
+    texts = [values.get(name) or "" for name in TEXT_FIELDS]
+    texts.append((values.get("remark") or "")[:REMARK_CHARS])
+    for text in texts:
+        if text:
+            tokens |= _bigrams(text)
+            tokens |= _digit_grams(text)
+    for key in PHONE_KEYS:
+        if values.get(key):
+            tokens |= _digit_grams(values[key])
+    return {token[:40] for token in tokens}
+
+
+def _values(customer: Customer) -> dict:
+    values = {name: getattr(customer, name) for name in TEXT_FIELDS + PHONE_KEYS}
+    values["remark"] = customer.remark
+    return values
+
+
+def prepare_keys(customer: Customer) -> None:
+    """Derived search/duplicate keys kept on the row itself."""
+    customer.pinyin = initials(customer.name)[:100] or None
+    for field in ("phone", "mobile", "office_phone", "fax"):
+        setattr(customer, f"{field}_key", digits(getattr(customer, field))[:30] or None)
+
+
+def reindex(customers: Iterable[Customer]) -> None:
+    """Replace the tokens of the given (flushed) customers."""
+    customers = list(customers)
+    if not customers:
+        return
+    ids = [c.id for c in customers]
+    for start in range(0, len(ids), 500):
+        db.session.execute(delete(CustomerSearchToken).where(CustomerSearchToken.customer_id.in_(ids[start:start + 500])))
+    rows = [{"token": token, "customer_id": c.id} for c in customers for token in tokens_for(_values(c))]
+    if rows:
+        db.session.execute(insert(CustomerSearchToken), rows)
+
+
+def _capped_count(token: str) -> int:
+    inner = select(CustomerSearchToken.customer_id).where(CustomerSearchToken.token == token).limit(COUNT_CAP)
+    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+def _query_tokens(term: str) -> set[str]:
+    if term.isdigit() and len(term) >= 4:
+        return _digit_grams(term)
+    return _bigrams(term) if len(term) >= 2 else set()
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _confirm(term: str):
+    """The term appears in one of the searched fields (what the tokens promise, checked exactly)."""
+    pattern = f"%{_escape_like(term)}%"
+    conditions = [func.lower(getattr(Customer, name)).like(pattern, escape="\\")
+                  for name in ("name", "contact_name", "address", "email", "remark")]
+    conditions += [getattr(Customer, name).like(pattern, escape="\\")
+                   for name in ("province", "city", "district", "qq", "pinyin")]
+    if term.isdigit():
+        conditions += [getattr(Customer, key).like(pattern, escape="\\") for key in PHONE_KEYS]
+    if term.upper().startswith("CT"):
+        conditions.append(Customer.code.like(f"{_escape_like(term.upper())}%", escape="\\"))
+    return or_(*conditions)
+
+
+def _owner_ids(term: str) -> list[int]:
+    """客服专员 by exact name: a search for an employee's name also lists that employee's customers."""
+    return list(db.session.scalars(select(Employee.id).where(Employee.real_name == term).limit(50)))
+
+
+def search_condition(query: str):
+    """A condition on Customer for a search box text: every whitespace-separated term must match.
+
+    The term whose rarest token is rarest drives the lookup through the token table; the other
+    terms are confirmed with LIKE on those few candidates.
+    """
+    terms = list(dict.fromkeys(t[:50] for t in (query or "").lower().split() if t))[:5]
+    if not terms:
+        return None
+    best: tuple[int, str, int] | None = None  # (count, token, term index)
+    parts = []
+    for index, term in enumerate(terms):
+        owners = _owner_ids(term)
+        if term.upper().startswith("CT") and len(term) >= 4:
+            match = Customer.code.like(f"{_escape_like(term.upper())}%", escape="\\")
+        else:
+            match = _confirm(term)
+            for token in _query_tokens(term):
+                count = _capped_count(token)
+                if count == 0 and not owners:
+                    return false()
+                if best is None or count < best[0]:
+                    best = (count, token, index)
+        parts.append([match, owners])
+    if best is not None and best[0] > 0:
+        driving = select(CustomerSearchToken.customer_id).where(CustomerSearchToken.token == best[1])
+        parts[best[2]][0] = and_(Customer.id.in_(driving), parts[best[2]][0])
+    conditions = [or_(match, Customer.owner_id.in_(owners)) if owners else match for match, owners in parts]
+    return conditions[0] if len(conditions) == 1 else and_(*conditions)
