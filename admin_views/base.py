@@ -56,6 +56,15 @@ def format_bool(view, context, model, name):
     return "是" if getattr(model, name) else "否"
 
 
+class CrmForm(FlaskForm):
+    """Flask-WTF form (CSRF token checked by CSRFProtect) that, like Flask-Admin's BaseForm,
+    remembers the edited object so the Unique validator does not flag the record itself."""
+
+    def __init__(self, formdata=None, obj=None, prefix="", **kwargs):
+        self._obj = obj
+        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
 class PostRowAction(BaseListRowAction):
     """A row button that POSTs (with CSRF) to the view's row_action endpoint.
 
@@ -137,7 +146,7 @@ class SecuredView(SecuredMixin, BaseView):
 class CrmModelView(SecuredMixin, ModelView):
     """Model-driven list/detail/form with Chinese UI, permissions, data scope and xlsx export."""
 
-    form_base_class = FlaskForm  # Flask-WTF token on every form, checked by CSRFProtect
+    form_base_class = CrmForm
     list_template = "admin/crm/list.html"
     details_template = "admin/crm/details.html"
     page_size = 20

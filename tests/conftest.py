@@ -8,6 +8,8 @@ os.environ["CRM_INSTANCE_DIR"] = _INSTANCE  # before app.config is imported
 os.environ.pop("REDIS_URL", None)
 
 import pytest  # noqa: E402
+from flask import g, has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
@@ -16,6 +18,21 @@ from app.extensions import db as _db  # noqa: E402
 from tests.helpers import ADMIN_PASSWORD, TEST_CAPTCHA  # noqa: E402
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+class RequestIsolatingClient(FlaskClient):
+    """Each request starts as in production: no leftovers in `g`, nothing stale in the session.
+
+    Tests hold an app context (to use db.session), and Flask reuses an active app context for
+    requests, so without this the logged-in user and per-request caches would leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for key in list(g.__dict__):
+                g.pop(key, None)
+            _db.session.expire_all()
+        return super().open(*args, **kwargs)
 
 
 def make_test_app(database_url: str, **overrides):
@@ -30,7 +47,9 @@ def make_test_app(database_url: str, **overrides):
         "EXPORT_DIR": os.path.join(_INSTANCE, "exports"),
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = RequestIsolatingClient
+    return application
 
 
 def build_schema(app):

@@ -109,8 +109,9 @@ def login():
                 return redirect(next_url)
         else:
             session.pop(CAPTCHA_SESSION_KEY, None)
-            error = next(iter(form.errors.values()))[0]
-    return render_template("auth/login.html", form=form, error=error), (400 if error else 200)
+            expired = "csrf_token" in form.errors
+            error = "页面已过期，请刷新页面后重新登录" if expired else next(iter(form.errors.values()))[0]
+    return render_template("auth/login.html", form=form, error=error)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -6,6 +6,7 @@ module shows up in 分配权限 without touching this file.
 
 from dataclasses import dataclass, field
 
+from flask import g, has_app_context
 from flask_login import current_user
 
 ACTION_LABELS = {
@@ -81,10 +82,11 @@ registry = Registry()
 
 
 def permissions_of(user) -> set[str]:
-    """Every code the user holds; superadmins hold all of them. Cached per user object."""
+    """Every code the user holds; superadmins hold all of them. Cached for the current request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_permission_cache", None)
+    cache = g.setdefault("permission_cache", {}) if has_app_context() else {}
+    cached = cache.get(user.id)
     if cached is not None:
         return cached
     role = user.role
@@ -94,7 +96,7 @@ def permissions_of(user) -> set[str]:
         codes = registry.all_codes()
     else:
         codes = {row.code for row in role.permissions}
-    user._permission_cache = codes
+    cache[user.id] = codes
     return codes
 
 

@@ -4,6 +4,7 @@
 detail page, export, report, search and action filters through visible_owner_ids().
 """
 
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from app.extensions import db
@@ -41,9 +42,10 @@ def descendant_role_ids(role_id: int) -> set[int]:
 
 def visible_owner_ids(user, module: str) -> set[int] | None:
     """None means every owner; otherwise the employee ids whose records the user may see."""
-    cache = user.__dict__.setdefault("_scope_cache", {})
-    if module in cache:
-        return cache[module]
+    cache = g.setdefault("scope_cache", {}) if has_app_context() else {}
+    key = (user.id, module)
+    if key in cache:
+        return cache[key]
     scope = scope_of(user, module)
     if scope is DataScope.ALL:
         result = None
@@ -53,7 +55,7 @@ def visible_owner_ids(user, module: str) -> set[int] | None:
         roles = descendant_role_ids(user.role_id)
         ids = set(db.session.scalars(select(Employee.id).where(Employee.role_id.in_(roles))))
         result = ids | {user.id}
-    cache[module] = result
+    cache[key] = result
     return result
 
 

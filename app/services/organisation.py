@@ -15,9 +15,10 @@ from models.enums import DataScope
 def guard_role_change(role: Role, original_name: str | None) -> None:
     if role.is_superadmin and original_name is not None and role.name != original_name:
         raise ValidationFailed("超级管理员角色不能改名")
-    if role.is_superadmin and role.parent_id is not None:
+    if role.is_superadmin and (role.parent is not None or role.parent_id is not None):
         raise ValidationFailed("超级管理员角色不能设置父角色")
-    check_parent(role, role.parent_id, "父角色")
+    parent_id = role.parent.id if role.parent is not None else role.parent_id
+    check_parent(role, parent_id, "父角色")
 
 
 def guard_role_delete(role: Role) -> None:
@@ -60,7 +61,7 @@ def guard_role_assignment(employee: Employee, actor: Employee) -> None:
     """Only a superadmin may hand out 超级管理员 or edit a superadmin account."""
     if actor.role is not None and actor.role.is_superadmin:
         return
-    role = db.session.get(Role, employee.role_id) if employee.role_id else None
+    role = employee.role or (db.session.get(Role, employee.role_id) if employee.role_id else None)
     if role is not None and role.is_superadmin:
         raise Forbidden("只有超级管理员可以分配超级管理员角色")
 
@@ -69,10 +70,11 @@ def prepare_new_employee(employee: Employee, password: str) -> None:
     employee.username = (employee.username or "").strip()
     if not employee.username:
         raise ValidationFailed("用户名不能为空")
-    exists = db.session.scalar(select(Employee.id).where(Employee.username == employee.username))
+    check_password_policy(password, employee.username)
+    with db.session.no_autoflush:  # the new row has no password hash yet
+        exists = db.session.scalar(select(Employee.id).where(Employee.username == employee.username))
     if exists:
         raise ValidationFailed(f"用户名“{employee.username}”已存在")
-    check_password_policy(password, employee.username)
     employee.password_hash = hash_password(password)
 
 
