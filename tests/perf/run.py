@@ -1,0 +1,39 @@
+"""`make bench`: run every benchmark and print medians, p95 and ratios.
+
+Scales come from the environment: BENCH_PRODUCTS (default 100000), BENCH_CUSTOMERS (default 1000000),
+BENCH_ORDERS (default 1000000). BENCH_ONLY=products,customers picks some of them.
+"""
+
+import importlib
+import os
+import sys
+import time
+
+SUITES = {
+    "products": ("tests.perf.bench_products", "BENCH_PRODUCTS", 100_000),
+    "customers": ("tests.perf.bench_customers", "BENCH_CUSTOMERS", 1_000_000),
+    "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
+}
+
+
+def main() -> int:
+    only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
+    for name, (module_name, env_name, default) in SUITES.items():
+        if only and name not in only:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            print(f"== {name}: no benchmark module yet")
+            continue
+        scale = int(os.environ.get(env_name, default))
+        print(f"== {name} (scale {scale:,})", flush=True)
+        started = time.perf_counter()
+        for text in module.run(scale):
+            print("  " + text, flush=True)
+        print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
