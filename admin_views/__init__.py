@@ -16,8 +16,24 @@ from admin_views.base_data import (
     SupplierView,
     WarehouseView,
 )
+from admin_views.customer_followups import DueFollowUpView, FollowUpView
+from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
+from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
+from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.orders import (
+    CancelledOrderView,
+    CompletedOrderView,
+    OrderQueryView,
+    PendingOrderView,
+    PickingOrderView,
+    ReturnOrderView,
+    ShippedOrderView,
+)
+from admin_views.orders_pages import OrderPagesView
+from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
+from admin_views.quotes import QuoteView
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -26,24 +42,47 @@ from models import (
     Employee,
     LoginLog,
     LogisticsCompany,
+    PrintTemplate,
     Product,
     ProductCategory,
+    Quote,
     Role,
+    SalesOrder,
     Supplier,
     Warehouse,
 )
+from models.customers import Customer, CustomerField, CustomerShare, FollowUp
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
+    (CustomerView, Customer, "customer"),
+    (MyCustomerView, Customer, "my_customer"),
+    (FollowUpView, FollowUp, "follow_up"),
+    (DueFollowUpView, FollowUp, "follow_up_due"),
+    (ShareView, CustomerShare, "customer_share"),
+    (PoolView, Customer, "customer_pool"),
     (CustomerCategoryView, CustomerCategory, "customer_category"),
     (CustomerSourceView, CustomerSource, "customer_source"),
+    (PendingOrderView, SalesOrder, "order_pending"),
+    (PickingOrderView, SalesOrder, "order_picking"),
+    (ShippedOrderView, SalesOrder, "order_shipped"),
+    (CompletedOrderView, SalesOrder, "order_completed"),
+    (ReturnOrderView, SalesOrder, "order_return"),
+    (CancelledOrderView, SalesOrder, "order_cancelled"),
+    (OrderQueryView, SalesOrder, "order_query"),
+    (QuoteView, Quote, "quote"),
+    (OrderPagesView, SalesOrder, "order"),
+    (PrintTemplateView, PrintTemplate, "print_template"),
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
     (EmployeeView, Employee, "employee"),
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
     (LoginLogView, LoginLog, "login_log"),
+    (PoolSettingsView, None, "customer_pool_settings"),
+    (CustomerFieldView, CustomerField, "customer_field"),
     (ContactMethodView, ContactMethod, "contact_method"),
+    (CheckSettingsView, None, "customer_check_settings"),
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),

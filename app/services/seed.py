@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.security.scope import set_role_scope
 from app.services.accounts import hash_password
+from app.services.orders.seed import seed_print_templates
 from models.accounts import Employee, Role, RolePermission
 from models.base_data import (
     ContactMethod,
@@ -66,6 +67,7 @@ def seed_defaults() -> None:
                                         sort_order=11, operator_name="系统"))
     db.session.flush()
     _seed_roles(departments)
+    seed_print_templates()
     db.session.flush()
 
 

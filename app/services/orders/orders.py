@@ -171,13 +171,17 @@ def update_order(order: SalesOrder, data: OrderInput, actor) -> SalesOrder:
     return order
 
 
-def delete_order(order: SalesOrder, actor) -> None:
+def ensure_deletable(order: SalesOrder, actor) -> None:
     ensure_access(order, actor, "delete")
     if order.status not in DELETABLE:
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，不能删除")
     has_returns = db.session.scalar(select(SalesOrder.id).where(SalesOrder.original_order_id == order.id).limit(1))
     if has_returns:
         raise ValidationFailed(f"订单 {order.number} 已有关联的退货单，不能删除")
+
+
+def delete_order(order: SalesOrder, actor) -> None:
+    ensure_deletable(order, actor)
     db.session.delete(order)
     db.session.flush()
 

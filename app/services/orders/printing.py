@@ -21,7 +21,7 @@ from models.orders import SalesOrder
 from models.print_templates import PrintTemplate, TemplateKind
 from models.quotes import Quote
 
-ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"font"}
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"font", "tfoot"}
 ALLOWED_ATTRIBUTES = {
     "*": {"style", "class", "align", "valign", "width", "height", "colspan", "rowspan", "border",
           "cellpadding", "cellspacing", "bgcolor"},

@@ -1,0 +1,497 @@
+"""订单管理 lists (manual 5.1-5.7): one list per status, 退货订单管理, 订单综合查询, each with a sums row.
+
+The lists are configuration; every change goes through app.services.orders (workflow, payments ...).
+Order pages (detail, form, 物流, 回款, print) live in admin_views/orders_pages.py.
+"""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask_admin.model.template import BaseListRowAction
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import and_, exists, func, or_, select
+
+from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
+from admin_views.base import CrmModelView, PostRowAction, lazy_options
+from app.extensions import db
+from app.security.permissions import can
+from app.services.errors import DomainError
+from app.services.orders import orders as order_service
+from app.services.orders.screens import ORDER
+from app.services.orders.workflow import transition, transition_many
+from app.timeutil import format_local, local_to_utc
+from models.accounts import Employee
+from models.base_data import LogisticsCompany
+from models.orders import STATUS_LABELS, OrderStatus, SalesOrder, SalesOrderLine
+
+SUM_COLUMNS = ("payable", "paid", "freight", "debt")
+
+
+def yuan(value) -> str:
+    return f"¥{Decimal(value or 0):,.2f}"
+
+
+def _money(_view, _context, model, name):
+    return yuan(getattr(model, name))
+
+
+def _number_link(_view, _context, model, _name):
+    return Markup(f'<a href="{escape(url_for("order.detail", order_id=model.id))}">{escape(model.number)}</a>')
+
+
+def customer_url(customer_id: int) -> str | None:
+    """The customer detail page when the customer screens are installed."""
+    try:
+        return url_for("customer.details_view", id=customer_id)
+    except Exception:  # noqa: BLE001  (werkzeug BuildError: the customer screens are not registered)
+        return None
+
+
+def _customer_link(_view, _context, model, _name):
+    url = customer_url(model.customer_id)
+    name = escape(model.customer.name)
+    return Markup(f'<a href="{escape(url)}">{name}</a>') if url else name
+
+
+def _local(fmt="%Y-%m-%d %H:%M"):
+    return lambda v, c, m, n: format_local(getattr(m, n), fmt)
+
+
+def _employee_choices():
+    return [(str(e.id), e.real_name) for e in db.session.scalars(select(Employee).order_by(Employee.id))]
+
+
+def _logistics_choices():
+    return [(str(c.id), c.name) for c in db.session.scalars(
+        select(LogisticsCompany).order_by(LogisticsCompany.sort_order, LogisticsCompany.id))]
+
+
+class LocalDateBetweenFilter(DateBetweenFilter):
+    """下单日期 from .. to, whole local days (the column holds naive UTC)."""
+
+    def apply(self, query, value, alias=None):
+        start, end = value
+        lower = local_to_utc(datetime.combine(start, time.min))
+        upper = local_to_utc(datetime.combine(end + timedelta(days=1), time.min))
+        column = self.get_column(alias)
+        return query.filter(column >= lower, column < upper)
+
+
+class PrefixFilter(BaseSQLAFilter):
+    """Starts-with as a range, so the B-tree index serves it on every database."""
+
+    def apply(self, query, value, alias=None):
+        value = value.strip()
+        column = self.get_column(alias)
+        return query.filter(column >= value, column < value + "\uffff") if value else query
+
+    def operation(self):
+        return "开头是"
+
+
+class ContainsFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        value = value.strip().replace("%", "").replace("_", "")
+        return query.filter(self.get_column(alias).like(f"%{value}%")) if value else query
+
+    def operation(self):
+        return "包含"
+
+
+class PhoneFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        value = value.strip()
+        return query.filter(or_(SalesOrder.receiver_mobile == value, SalesOrder.receiver_phone == value))
+
+    def operation(self):
+        return "等于"
+
+
+class AmountRangeFilter(BaseSQLAFilter):
+    """金额段: "100-500", "100-" or "-500" on 应付金额."""
+
+    def clean(self, value):
+        low, _, high = value.partition("-")
+        try:
+            return (Decimal(low) if low.strip() else None, Decimal(high) if high.strip() else None)
+        except ArithmeticError:
+            return (None, None)
+
+    def validate(self, value):
+        low, high = self.clean(value)
+        return low is not None or high is not None
+
+    def apply(self, query, value, alias=None):
+        low, high = value
+        if low is not None:
+            query = query.filter(SalesOrder.payable >= low)
+        if high is not None:
+            query = query.filter(SalesOrder.payable <= high)
+        return query
+
+    def operation(self):
+        return "介于（如 100-500）"
+
+
+class ProductNameFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        value = value.strip().replace("%", "").replace("_", "")
+        return query.filter(exists().where(and_(SalesOrderLine.order_id == SalesOrder.id,
+                                                SalesOrderLine.product_name.like(f"%{value}%"))))
+
+    def operation(self):
+        return "包含"
+
+
+class StatusFilter(BaseSQLAFilter):
+    """订单状态 of the comprehensive query; 退货 selects return orders whatever their status."""
+
+    def apply(self, query, value, alias=None):
+        if value == "return":
+            return query.filter(SalesOrder.is_return.is_(True))
+        return query.filter(SalesOrder.status == OrderStatus(value), SalesOrder.is_return.is_(False))
+
+    def operation(self):
+        return "等于"
+
+
+class RegionFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        value = value.strip()
+        return query.filter(or_(SalesOrder.receiver_province == value, SalesOrder.receiver_city == value,
+                                SalesOrder.receiver_district == value))
+
+    def operation(self):
+        return "等于"
+
+
+class OrderPageAction(BaseListRowAction):
+    """A GET link to an order page (物流, 回款 ...), shown when the permission and the row allow it."""
+
+    def __init__(self, endpoint, title, permission, visible=None):
+        super().__init__(title)
+        self.endpoint = endpoint
+        self.permission = permission
+        self.visible = visible
+
+    def render(self, context, row_id, row):
+        view = context.resolve("admin_view")
+        if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
+            return ""
+        url = url_for(self.endpoint, order_id=row_id)
+        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" data-action="{escape(self.title)}" '
+                      f'href="{escape(url)}">{escape(self.title)}</a>')
+
+
+def _has_debt(row):
+    return row.debt > 0 and row.status != OrderStatus.CANCELLED
+
+
+EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=lambda r: r.status == OrderStatus.PENDING)
+LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=lambda r: r.status == OrderStatus.PICKING)
+PAY = OrderPageAction("order.payment", "回款", "pay", visible=_has_debt)
+PAYMENTS = OrderPageAction("order.payments", "回款记录", "view")
+APPROVE = PostRowAction("approve", "通过审核", "approve", visible=lambda r: r.status == OrderStatus.PENDING,
+                        css="btn-outline-success")
+SHIP = PostRowAction("ship", "发货", "ship", confirm="确定将该订单标记为已发货吗？",
+                     visible=lambda r: r.status == OrderStatus.PICKING)
+COMPLETE = PostRowAction("complete", "订单完成", "complete", confirm="确认客户已收货，将订单标记为完成吗？",
+                         visible=lambda r: r.status == OrderStatus.SHIPPED, css="btn-outline-success")
+CANCEL = PostRowAction("cancel", "取消订单", "cancel", confirm="确定取消该订单吗？",
+                       visible=lambda r: r.status == OrderStatus.PICKING, css="btn-outline-danger")
+
+
+class OrderListView(CrmModelView):
+    """Base of every order list: scope, search, date range, sums row, export, transitions."""
+
+    screen = ORDER
+    title = "订单列表"
+    statuses: tuple[OrderStatus, ...] | None = None  # None: every status
+    returns: bool | None = False  # None: sales orders and returns
+    scope_module = "order"
+    owner_attr = "owner_id"
+    list_template = "admin/orders/list.html"
+    can_view_details = False
+    column_display_actions = True
+    export_filename = "订单"
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner")
+    column_labels = {
+        "number": "订单号", "customer": "客户名称", "receiver_name": "收货人", "payable": "应付金额",
+        "paid": "实付金额", "freight": "运费", "debt": "欠款金额", "order_date": "下单日期", "owner": "下单客服",
+        "logistics_company": "物流公司", "tracking_number": "物流单号", "shipped_by": "发货客服",
+        "shipped_at": "发货日期", "completed_at": "完成日期", "cancelled_by": "取消人", "cancelled_at": "取消时间",
+        "status": "订单状态", "original_order": "原订单", "receiver_mobile": "手机", "remark": "备注",
+    }
+    column_sortable_list = ("number", "order_date", "payable", "debt")
+    column_default_sort = [("order_date", True), ("id", True)]
+    column_searchable_list = ("number", "receiver_name")
+    column_formatters = {
+        "number": _number_link, "customer": _customer_link, "payable": _money, "paid": _money, "freight": _money,
+        "debt": _money, "order_date": _local(), "shipped_at": _local(), "completed_at": _local(),
+        "cancelled_at": _local(), "owner": lambda v, c, m, n: m.owner.real_name,
+        "status": lambda v, c, m, n: ("退货·" if m.is_return else "") + m.status_label,
+        "shipped_by": lambda v, c, m, n: m.shipped_by.real_name if m.shipped_by else "",
+        "cancelled_by": lambda v, c, m, n: m.cancelled_by.real_name if m.cancelled_by else "",
+        "logistics_company": lambda v, c, m, n: m.logistics_company.name if m.logistics_company else "",
+        "original_order": lambda v, c, m, n: m.original_order.number if m.original_order else "",
+    }
+    column_formatters_export = {
+        "customer": lambda v, c, m, n: m.customer.name, "owner": lambda v, c, m, n: m.owner.real_name,
+        "status": lambda v, c, m, n: ("退货·" if m.is_return else "") + m.status_label,
+        "shipped_by": lambda v, c, m, n: m.shipped_by.real_name if m.shipped_by else "",
+        "cancelled_by": lambda v, c, m, n: m.cancelled_by.real_name if m.cancelled_by else "",
+        "logistics_company": lambda v, c, m, n: m.logistics_company.name if m.logistics_company else "",
+        "original_order": lambda v, c, m, n: m.original_order.number if m.original_order else "",
+    }
+    column_filters = (LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),)
+    page_row_actions = (PAYMENTS,)
+    action_permissions = {"approve": "approve", "ship": "ship", "complete": "complete"}
+    bulk_actions: tuple[str, ...] = ()
+    sum_label = "订单金额汇总"
+
+    def __init__(self, model, *args, name=None, **kwargs):
+        super().__init__(model, *args, name=self.title, **kwargs)
+
+    @property
+    def column_export_list(self):
+        return self.column_list
+
+    @property
+    def can_create(self):
+        return False  # orders are added from the customer's 订单历史 or 添加订单 (order pages)
+
+    @property
+    def can_edit(self):
+        return False  # editing goes through the order form, only while 等待审核
+
+    @property
+    def can_delete(self):
+        return self.deletable and self.allowed("delete")
+
+    deletable = True
+
+    # Query -----------------------------------------------------------------
+    def base_conditions(self):
+        conditions = []
+        if self.statuses is not None:
+            conditions.append(SalesOrder.status.in_(self.statuses))
+        if self.returns is not None:
+            conditions.append(SalesOrder.is_return.is_(self.returns))
+        return conditions
+
+    def get_query(self):
+        return super().get_query().filter(*self.base_conditions())
+
+    def get_count_query(self):
+        return super().get_count_query().filter(*self.base_conditions())
+
+    def search_condition(self, term: str):
+        term = term.strip()
+        upper = term + "\uffff"
+        return or_(and_(SalesOrder.number >= term.upper(), SalesOrder.number < term.upper() + "\uffff"),
+                   and_(SalesOrder.receiver_name >= term, SalesOrder.receiver_name < upper))
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        for term in search.split():
+            query = query.filter(self.search_condition(term))
+            if count_query is not None:
+                count_query = count_query.filter(self.search_condition(term))
+        return query, count_query, joins, count_joins
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        result = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if execute:
+            self._sums = self.sums(search, filters)
+        return result
+
+    def sums(self, search, filters) -> dict[str, Decimal]:
+        """订单金额汇总 of the current filter: one aggregate over the same conditions as the list."""
+        statement = select(*[func.coalesce(func.sum(getattr(SalesOrder, c)), 0) for c in SUM_COLUMNS]).select_from(
+            SalesOrder).where(*self.base_conditions())
+        statement = self._scoped(statement)
+        for term in (search or "").split():
+            statement = statement.where(self.search_condition(term))
+        for index, _name, value in filters or ():
+            flt = self._filters[index]
+            statement = flt.apply(statement, flt.clean(value))
+        row = db.session.execute(statement).one()
+        return {name: Decimal(value).quantize(Decimal("0.01")) for name, value in zip(SUM_COLUMNS, row, strict=True)}
+
+    def render(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs["sums"] = {k: yuan(v) for k, v in getattr(self, "_sums", {}).items()}
+            kwargs["sum_label"] = self.sum_label
+            kwargs["list_tabs"] = self.list_tabs()
+        return super().render(template, **kwargs)
+
+    def list_tabs(self):
+        return []
+
+    # Delete and transitions --------------------------------------------------
+    def on_model_delete(self, model):
+        order_service.ensure_deletable(model, current_user)
+
+    def do_approve(self, obj):
+        transition(obj, "approve", current_user)
+        return f"订单 {obj.number} 已通过审核，进入正在配货"
+
+    def do_ship(self, obj):
+        transition(obj, "ship", current_user)
+        return f"订单 {obj.number} 已发货"
+
+    def do_complete(self, obj):
+        transition(obj, "complete", current_user)
+        return f"订单 {obj.number} 已标记为交易完成"
+
+    def do_cancel(self, obj):
+        transition(obj, "cancel", current_user)
+        return f"订单 {obj.number} 已取消"
+
+    def _bulk(self, ids, name, done):
+        if name not in self.bulk_actions:
+            abort(404)
+        try:
+            orders = [self.get_one(i) for i in ids]
+            count = transition_many(orders, name, current_user)
+            db.session.commit()
+            flash(f"已{done} {count} 个订单", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message + "（本次选中的订单均未处理）", "error")
+        return redirect(self._return_url_from_referrer())
+
+    def _return_url_from_referrer(self):
+        target = request.form.get("url") or request.referrer or ""
+        path = target.split("://", 1)[-1]
+        path = path[path.find("/"):] if "/" in path else ""
+        return path if path.startswith("/") and not path.startswith("//") else self.get_url(".index_view")
+
+    @action("approve", "通过审核", "确定审核通过选中的订单吗？")
+    def action_approve(self, ids):
+        return self._bulk(ids, "approve", "审核通过")
+
+    @action("ship", "发货", "确定将选中的订单标记为已发货吗？")
+    def action_ship(self, ids):
+        return self._bulk(ids, "ship", "发货")
+
+    @action("complete", "订单完成", "确认客户已收货，将选中的订单标记为完成吗？")
+    def action_complete(self, ids):
+        return self._bulk(ids, "complete", "完成")
+
+    def is_action_allowed(self, name):
+        if name in ("approve", "ship", "complete") and name not in self.bulk_actions:
+            return False
+        return super().is_action_allowed(name)
+
+
+def print_tabs(kind):
+    tabs = [("订单列表", None)]
+    if can("print_template.view"):
+        tabs.append(("模板管理", url_for("print_template.index_view")))
+    return tabs
+
+
+class PendingOrderView(OrderListView):
+    title = "等待审核订单"
+    statuses = (OrderStatus.PENDING,)
+    export_filename = "等待审核订单"
+    page_row_actions = (EDIT, PAY, PAYMENTS)
+    post_row_actions = (APPROVE,)
+    bulk_actions = ("approve",)
+
+
+class PickingOrderView(OrderListView):
+    title = "正在配货订单"
+    statuses = (OrderStatus.PICKING,)
+    export_filename = "正在配货订单"
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "owner",
+                   "order_date", "logistics_company", "tracking_number")
+    column_filters = (FilterEqual(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
+                      LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"))
+    page_row_actions = (LOGISTICS, PAY, PAYMENTS)
+    post_row_actions = (SHIP,)
+    bulk_actions = ("ship",)
+
+    def list_tabs(self):
+        return print_tabs("picking")
+
+
+class ShippedOrderView(OrderListView):
+    title = "已经发货订单"
+    statuses = (OrderStatus.SHIPPED,)
+    export_filename = "已经发货订单"
+    deletable = False  # 5.3: shipped orders may be paid, exported, completed or printed, not deleted
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "shipped_by",
+                   "shipped_at", "logistics_company", "tracking_number")
+    column_filters = (FilterEqual(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
+                      LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),
+                      LocalDateBetweenFilter(SalesOrder.shipped_at, "发货日期"))
+    page_row_actions = (PAY, PAYMENTS)
+    post_row_actions = (COMPLETE,)
+    bulk_actions = ("complete",)
+
+    def list_tabs(self):
+        return print_tabs("shipping")
+
+
+class CompletedOrderView(OrderListView):
+    title = "交易完成订单"
+    statuses = (OrderStatus.COMPLETED,)
+    export_filename = "交易完成订单"
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner",
+                   "completed_at")
+    page_row_actions = (PAY, PAYMENTS)
+
+
+class ReturnOrderView(OrderListView):
+    title = "退货订单管理"
+    returns = True
+    export_filename = "退货订单"
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner",
+                   "original_order", "status")
+    column_filters = (LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),)
+    page_row_actions = (EDIT, PAYMENTS)
+    post_row_actions = (APPROVE, SHIP, COMPLETE, CANCEL)
+    bulk_actions = ("approve", "ship", "complete")
+
+
+class CancelledOrderView(OrderListView):
+    title = "取消订单管理"
+    statuses = (OrderStatus.CANCELLED,)
+    export_filename = "取消订单"
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner",
+                   "cancelled_by", "cancelled_at")
+    page_row_actions = (PAYMENTS,)
+
+
+class OrderQueryView(OrderListView):
+    """订单综合查询 (5.7): every order in scope, detailed filters, sums row and export."""
+
+    title = "订单综合查询"
+    returns = None
+    deletable = False
+    export_filename = "订单综合查询"
+    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "owner",
+                   "order_date", "status")
+    column_filters = (
+        PrefixFilter(SalesOrder.number, "订单编号"),
+        PrefixFilter(SalesOrder.receiver_name, "收货人"),
+        PhoneFilter(SalesOrder.receiver_mobile, "联系电话"),
+        RegionFilter(SalesOrder.receiver_province, "订单区域"),
+        FilterEqual(SalesOrder.owner_id, "下单客服", options=lazy_options(_employee_choices)),
+        LocalDateBetweenFilter(SalesOrder.order_date, "下单时间"),
+        AmountRangeFilter(SalesOrder.payable, "金额段"),
+        ProductNameFilter(SalesOrder.id, "产品名称"),
+        StatusFilter(SalesOrder.status, "订单状态", options=[(s.value, label) for s, label in STATUS_LABELS.items()]
+                     + [("return", "退货")]),
+        ContainsFilter(SalesOrder.remark, "订单备注"),
+        FilterEqual(SalesOrder.customer_id, "客户编号"),
+    )
+
+
+ORDER_LIST_VIEWS = (PendingOrderView, PickingOrderView, ShippedOrderView, CompletedOrderView, ReturnOrderView,
+                    CancelledOrderView, OrderQueryView)

@@ -1,0 +1,192 @@
+"""报价单管理 (manual 5.8): every quote in scope with sums, search and dates; quote pages and print."""
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import and_, func, or_, select
+
+from admin_views.base import PostRowAction
+from admin_views.orders import LocalDateBetweenFilter, OrderListView, customer_url, yuan
+from admin_views.orders_pages import parse_lines, parse_local_datetime
+from app.extensions import db
+from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.orders import printing
+from app.services.orders import quotes as quote_service
+from app.services.orders.orders import visible_customer
+from app.services.orders.screens import QUOTE
+from app.timeutil import format_local, to_local
+from models.base import utcnow
+from models.print_templates import TemplateKind
+from models.products import Product
+from models.quotes import Quote, QuoteStatus
+
+
+def quote_input(form) -> quote_service.QuoteInput:
+    return quote_service.QuoteInput(customer_id=form.get("customer_id"), lines=parse_lines(form),
+                                    contact_name=form.get("contact_name"), phone=form.get("phone"),
+                                    remark=form.get("remark"), quote_date=parse_local_datetime(form.get("quote_date")))
+
+
+def _quote_link(_view, _context, model, _name):
+    return Markup(f'<a href="{escape(url_for("quote.detail", quote_id=model.id))}">{escape(model.number)}</a>')
+
+
+def _customer(_view, _context, model, _name):
+    url = customer_url(model.customer_id)
+    return Markup(f'<a href="{escape(url)}">{escape(model.customer.name)}</a>') if url else model.customer.name
+
+
+class QuoteView(OrderListView):
+    """Shares the order lists' sums row and template; quotes use the orders' 数据范围 (module "order")."""
+
+    screen = QUOTE
+    title = "报价单管理"
+    statuses = None
+    returns = None
+    sum_label = "报价单金额汇总"
+    export_filename = "报价单"
+    column_list = ("number", "customer", "contact_name", "total", "owner", "quote_date", "status")
+    column_labels = {"number": "报价单号", "customer": "客户名称", "contact_name": "联络人", "total": "报价总额",
+                     "owner": "报价客服", "quote_date": "报价日期", "status": "状态", "phone": "联系电话"}
+    column_sortable_list = ("number", "quote_date", "total")
+    column_default_sort = [("quote_date", True), ("id", True)]
+    column_searchable_list = ("number", "contact_name")
+    column_formatters = {
+        "number": _quote_link, "customer": _customer, "total": lambda v, c, m, n: yuan(m.total),
+        "owner": lambda v, c, m, n: m.owner.real_name,
+        "quote_date": lambda v, c, m, n: format_local(m.quote_date, "%Y-%m-%d %H:%M"),
+        "status": lambda v, c, m, n: m.status.label,
+    }
+    column_formatters_export = {"customer": lambda v, c, m, n: m.customer.name, "owner": lambda v, c, m, n: m.owner.real_name,
+                                "status": lambda v, c, m, n: m.status.label}
+    column_filters = (LocalDateBetweenFilter(Quote.quote_date, "报价日期"),)
+    page_row_actions = ()
+    post_row_actions = (
+        PostRowAction("copy", "复制", "add", css="btn-outline-secondary"),
+        PostRowAction("convert", "转为销售", "convert", confirm="确定将该报价单转为销售订单吗？",
+                      visible=lambda r: r.status == QuoteStatus.OPEN, css="btn-outline-success"),
+    )
+    bulk_actions = ()
+    action_permissions = {}
+    deletable = True
+
+    def base_conditions(self):
+        return []
+
+    def search_condition(self, term):
+        term = term.strip()
+        return or_(and_(Quote.number >= term.upper(), Quote.number < term.upper() + "\uffff"),
+                   and_(Quote.contact_name >= term, Quote.contact_name < term + "\uffff"))
+
+    def sums(self, search, filters):
+        statement = self._scoped(select(func.coalesce(func.sum(Quote.total), 0)).select_from(Quote))
+        for term in (search or "").split():
+            statement = statement.where(self.search_condition(term))
+        for index, _name, value in filters or ():
+            flt = self._filters[index]
+            statement = flt.apply(statement, flt.clean(value))
+        return {"total": Decimal(db.session.execute(statement).scalar_one()).quantize(Decimal("0.01"))}
+
+    def on_model_delete(self, model):
+        quote_service.ensure_quote_access(model, current_user, "delete")
+
+    def do_copy(self, obj):
+        copy = quote_service.copy_quote(obj, current_user)
+        return f"已复制报价单 {obj.number}，新报价单号 {copy.number}"
+
+    def do_convert(self, obj):
+        order = quote_service.convert_to_order(obj, current_user)
+        return f"报价单 {obj.number} 已转为销售订单 {order.number}（等待审核）"
+
+    # Pages ------------------------------------------------------------------------
+    def _quote(self, quote_id, action="view") -> Quote:
+        try:
+            return quote_service.get_quote(quote_id, current_user, action)
+        except NotFound:
+            abort(404)
+        except Forbidden:
+            abort(403)
+
+    def _form(self, quote=None, customer=None, form=None):
+        values, lines = {}, []
+        if form is not None:
+            values = form.to_dict()
+            for line in parse_lines(form):
+                product = db.session.get(Product, int(line.product_id)) if str(line.product_id).isdigit() else None
+                lines.append({"product": product, "quantity": line.quantity, "unit_price": line.unit_price})
+        elif quote is not None:
+            values = {"customer_id": quote.customer_id, "contact_name": quote.contact_name or "", "phone": quote.phone or "",
+                      "remark": quote.remark or "", "quote_date": to_local(quote.quote_date).strftime("%Y-%m-%dT%H:%M")}
+            lines = [{"product": line.product, "quantity": f"{line.quantity.normalize():f}",
+                      "unit_price": f"{line.unit_price:.2f}"} for line in quote.lines]
+        elif customer is not None:
+            values = {"customer_id": customer.id, "contact_name": customer.contact_name or "",
+                      "phone": customer.mobile or customer.phone or ""}
+        values.setdefault("quote_date", to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"))
+        if customer is None and quote is not None:
+            customer = quote.customer
+        return self.render("admin/orders/quote_form.html", quote=quote, values=values, lines=lines, customer=customer)
+
+    @expose("/add", methods=["GET", "POST"])
+    def new(self):
+        self.require("add")
+        if request.method == "POST":
+            try:
+                quote = quote_service.create_quote(quote_input(request.form), current_user)
+                db.session.commit()
+                flash(f"报价单 {quote.number} 已保存", "success")
+                return redirect(url_for(".detail", quote_id=quote.id))
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                customer = None
+                try:
+                    customer = visible_customer(request.form.get("customer_id"), current_user)
+                except DomainError:
+                    pass
+                return self._form(customer=customer, form=request.form)
+        customer = None
+        if request.args.get("customer_id"):
+            try:
+                customer = visible_customer(request.args.get("customer_id"), current_user)
+            except DomainError:
+                abort(404)
+        return self._form(customer=customer)
+
+    @expose("/<int:quote_id>")
+    def detail(self, quote_id):
+        quote = self._quote(quote_id)
+        return self.render("admin/orders/quote_detail.html", quote=quote, yuan=yuan, fmt=format_local,
+                           customer_url=customer_url(quote.customer_id),
+                           templates=printing.templates_of(TemplateKind.QUOTE))
+
+    @expose("/<int:quote_id>/edit", methods=["GET", "POST"])
+    def edit(self, quote_id):
+        quote = self._quote(quote_id, "edit")
+        if request.method == "POST":
+            try:
+                quote_service.update_quote(quote, quote_input(request.form), current_user)
+                db.session.commit()
+                flash(f"报价单 {quote.number} 已保存", "success")
+                return redirect(url_for(".detail", quote_id=quote.id))
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                return self._form(quote=self._quote(quote_id, "edit"), form=request.form)
+        return self._form(quote=quote)
+
+    @expose("/<int:quote_id>/print")
+    def print_view(self, quote_id):
+        quote = self._quote(quote_id, "print")
+        try:
+            template = printing.pick_template(TemplateKind.QUOTE, request.args.get("template_id"))
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".detail", quote_id=quote.id))
+        return self.render("print/document.html", pages=[printing.render_quote(template, quote)], title="报价单打印",
+                           current_template=template, templates=printing.templates_of(TemplateKind.QUOTE),
+                           kind=TemplateKind.QUOTE,
+                           switch_url=lambda t: url_for(".print_view", quote_id=quote.id, template_id=t.id))
