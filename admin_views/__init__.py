@@ -16,6 +16,10 @@ from admin_views.base_data import (
     SupplierView,
     WarehouseView,
 )
+from admin_views.customer_followups import DueFollowUpView, FollowUpView
+from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
+from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
+from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.orders import (
     CancelledOrderView,
@@ -47,9 +51,16 @@ from models import (
     Supplier,
     Warehouse,
 )
+from models.customers import Customer, CustomerField, CustomerShare, FollowUp
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
+    (CustomerView, Customer, "customer"),
+    (MyCustomerView, Customer, "my_customer"),
+    (FollowUpView, FollowUp, "follow_up"),
+    (DueFollowUpView, FollowUp, "follow_up_due"),
+    (ShareView, CustomerShare, "customer_share"),
+    (PoolView, Customer, "customer_pool"),
     (CustomerCategoryView, CustomerCategory, "customer_category"),
     (CustomerSourceView, CustomerSource, "customer_source"),
     (PendingOrderView, SalesOrder, "order_pending"),
@@ -68,7 +79,10 @@ VIEWS = [
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
     (LoginLogView, LoginLog, "login_log"),
+    (PoolSettingsView, None, "customer_pool_settings"),
+    (CustomerFieldView, CustomerField, "customer_field"),
     (ContactMethodView, ContactMethod, "contact_method"),
+    (CheckSettingsView, None, "customer_check_settings"),
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),

@@ -11,6 +11,7 @@ from app.services.base_data import referencing_rows
 from app.services.customers import custom_fields
 from app.services.customers.duplicates import check_duplicates
 from app.services.customers.history import log_change
+from app.services.customers.regions import check_region
 from app.services.customers.search import prepare_keys, reindex
 from app.services.errors import ValidationFailed
 from app.timeutil import local_today
@@ -72,6 +73,10 @@ def clean_values(values: dict) -> dict:
     if cleaned["contract_start"] and cleaned["contract_end"] and cleaned["contract_end"] < cleaned["contract_start"]:
         errors.append("合同止日不能早于合同始日")
     cleaned["is_lunar_birthday"] = bool(values.get("is_lunar_birthday"))
+    try:
+        check_region(cleaned["province"], cleaned["city"], cleaned["district"])
+    except ValidationFailed as exc:
+        errors.append(exc.message)
     for field, model, label in (("category_id", CustomerCategory, "客户类别"), ("source_id", CustomerSource, "客户来源")):
         value = values.get(field)
         if value in (None, "", 0):

@@ -1,0 +1,92 @@
+"""合同文档 and 联系人 of a customer, managed from its detail page."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+
+from admin_views.customer_forms import parse_date
+from app.extensions import db
+from app.services.customers import contacts, documents
+from app.services.customers.visibility import can_manage
+from app.services.errors import DomainError
+from models.customers import CustomerContact, CustomerDocument, Gender
+
+
+class CustomerChildrenMixin:
+    def managed_customer(self, customer_id):
+        self.require("edit")
+        customer = self.visible_customer(customer_id)
+        if not can_manage(current_user, customer):
+            abort(404)
+        return customer
+
+    def _detail(self, customer_id, tab):
+        return redirect(url_for(".details_view", id=customer_id) + tab)
+
+    @expose("/<int:customer_id>/documents", methods=("POST",))
+    def document_add(self, customer_id):
+        customer = self.managed_customer(customer_id)
+        try:
+            documents.add_document(customer, request.form.get("name"), request.form.get("category"),
+                                   request.form.get("description"), request.files.getlist("files"), current_user)
+            db.session.commit()
+            flash("文档已上传", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return self._detail(customer.id, "#tab-documents")
+
+    @expose("/document/<int:document_id>/delete", methods=("POST",))
+    def document_delete(self, document_id):
+        document = db.session.get(CustomerDocument, document_id) or abort(404)
+        customer = self.managed_customer(document.customer_id)
+        documents.delete_document(document)
+        db.session.commit()
+        flash("文档已删除", "success")
+        return self._detail(customer.id, "#tab-documents")
+
+    def _contact_page(self, customer, contact, data, error=None):
+        return self.render("admin/customers/contact_form.html", customer=customer, contact=contact, data=data,
+                           error=error, genders=[(g.value, g.label) for g in Gender])
+
+    def _save_contact(self, customer, contact):
+        form = request.form
+        try:
+            values = {k: form.get(k) for k in contacts.FIELDS}
+            values["birthday"] = parse_date(form.get("birthday"), "生日")
+            values["is_lunar_birthday"] = form.get("is_lunar_birthday") == "1"
+            contacts.save_contact(customer, contact, values)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            return self._contact_page(customer, contact, form.to_dict(), exc.message)
+        flash("联系人已保存", "success")
+        return self._detail(customer.id, "#tab-contacts")
+
+    @expose("/<int:customer_id>/contacts/new", methods=("GET", "POST"))
+    def contact_add(self, customer_id):
+        customer = self.managed_customer(customer_id)
+        if request.method == "POST":
+            return self._save_contact(customer, None)
+        return self._contact_page(customer, None, {})
+
+    @expose("/contact/<int:contact_id>/edit", methods=("GET", "POST"))
+    def contact_edit(self, contact_id):
+        contact = db.session.get(CustomerContact, contact_id) or abort(404)
+        customer = self.managed_customer(contact.customer_id)
+        if request.method == "POST":
+            return self._save_contact(customer, contact)
+        return self._contact_page(customer, contact, contacts.form_data(contact))
+
+    @expose("/contact/<int:contact_id>/delete", methods=("POST",))
+    def contact_delete(self, contact_id):
+        contact = db.session.get(CustomerContact, contact_id) or abort(404)
+        customer = self.managed_customer(contact.customer_id)
+        try:
+            contacts.delete_contact(contact)
+            db.session.commit()
+            flash("联系人已删除", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return self._detail(customer.id, "#tab-contacts")

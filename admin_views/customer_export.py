@@ -1,0 +1,63 @@
+"""导出Excel of customer lists: small exports stream at once, big ones run as a job with a progress page."""
+
+import os
+
+from flask import abort, after_this_request, current_app, redirect, request, send_file
+from flask_admin import expose
+from flask_login import current_user
+
+from app.services.customers import exports, progress
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ExportMixin:
+    def export_query(self):
+        """Exactly what the list shows for the current search, filters, quick view and data scope."""
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        _, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                                 execute=False, page_size=0)
+        return query
+
+    @expose("/export.xlsx")
+    def export_xlsx(self):
+        if not self.can_export_xlsx:
+            abort(403)
+        query = self.export_query()
+        limit = current_app.config.get("EXPORT_INLINE_LIMIT", 5000)
+        if exports.capped_count(query, limit + 1) <= limit:
+            path = exports.write_export(query)
+
+            @after_this_request
+            def _cleanup(response):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    current_app.logger.warning("could not remove %s", path)
+                return response
+
+            return send_file(path, as_attachment=True, download_name=f"{self.export_filename}.xlsx", mimetype=XLSX)
+        from jobs import enqueue
+        from jobs.customers import export_customers
+
+        token = progress.create("export", current_user.id, filename=f"{self.export_filename}.xlsx")
+        enqueue(export_customers, token, current_user.id, self.endpoint, request.args.to_dict(flat=False),
+                job_id=f"customer-export-{token}", description="导出客户资料")
+        return redirect(self.get_url(".export_status", token=token))
+
+    @expose("/export/<token>")
+    def export_status(self, token):
+        status = progress.owned(token, current_user.id) if token.isalnum() else None
+        if status is None:
+            abort(404)
+        return self.render("admin/customers/job_status.html", status=status, token=token, title="导出Excel",
+                           download_url=self.get_url(".export_download", token=token))
+
+    @expose("/export/<token>/download")
+    def export_download(self, token):
+        status = progress.owned(token, current_user.id) if token.isalnum() else None
+        if status is None or status.get("state") != "done":
+            abort(404)
+        return send_file(progress.path_for(token, ".xlsx"), as_attachment=True,
+                         download_name=status.get("filename", "导出.xlsx"), mimetype=XLSX)

@@ -1,0 +1,64 @@
+"""Customer jobs: big exports and imports with progress, 回访提醒, and the daily 客户池 recycle."""
+
+import logging
+
+from flask import current_app
+from flask_login import login_user
+
+from app.extensions import db
+from jobs.context import job_context
+from models.accounts import Employee
+
+log = logging.getLogger(__name__)
+
+
+def _view(endpoint: str):
+    admin = current_app.extensions["admin"][0]
+    return next(v for v in admin._views if v.endpoint == endpoint)
+
+
+def export_customers(token: str, user_id: int, endpoint: str, args: dict) -> None:
+    """Run the list's own query (search, filters, scope) for that user and write the two-sheet workbook."""
+    from app.services.customers import exports, progress
+
+    with job_context() as app, app.test_request_context(f"/{endpoint}/", query_string=args):
+        try:
+            user = db.session.get(Employee, user_id)
+            login_user(user)
+            query = _view(endpoint).export_query()
+            progress.write(token, state="running", total=exports.capped_count(query, 10_000_000))
+            exports.write_export(query, path=str(progress.path_for(token, ".xlsx")),
+                                 progress=lambda n: progress.write(token, done=n))
+            progress.write(token, state="done")
+        except Exception as exc:  # the user sees that it failed; the log has why
+            log.exception("customer export %s failed", token)
+            progress.write(token, state="failed", error=f"导出失败：{type(exc).__name__}")
+
+
+def import_customers(token: str, user_id: int) -> None:
+    """Import the rows of an uploaded, already previewed workbook."""
+    from app.services.customers import imports
+
+    with job_context():
+        user = db.session.get(Employee, user_id)
+        imports.run_import(token, user)
+
+
+def remind_due_follow_ups() -> int:
+    """回访提醒 for appointments that have fallen due (every few minutes)."""
+    from app.services.customers.followups import remind_due
+
+    with job_context():
+        made = remind_due()
+        db.session.commit()
+        return made
+
+
+def recycle_customers() -> dict:
+    """The daily 客户池 recycle: warn owners, then move neglected customers to the pool."""
+    from app.services.customers.pool import recycle
+
+    with job_context():
+        result = recycle()
+        db.session.commit()
+        return result
