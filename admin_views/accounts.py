@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterLike, IntEqualFilter
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
@@ -36,7 +36,7 @@ class RoleView(TreeListMixin, CrmModelView):
     column_list = ("name", "description", "department", "parent")
     column_labels = {"name": "角色名称", "description": "角色描述", "department": "所属部门", "parent": "父角色"}
     column_searchable_list = ("name",)
-    column_filters = (FilterEqual(Role.department_id, "所属部门",
+    column_filters = (IntEqualFilter(Role.department_id, "所属部门",
                                   options=lazy_options(lambda: [(str(d.id), d.name) for d in _departments()])),)
     form_columns = ("name", "description", "department", "parent")
     form_args = {
@@ -109,9 +109,9 @@ class EmployeeView(CrmModelView):
     column_sortable_list = ("username", "real_name", "created_at")
     column_default_sort = ("id", False)
     column_filters = (
-        FilterEqual(Employee.department_id, "所属部门",
+        IntEqualFilter(Employee.department_id, "所属部门",
                     options=lazy_options(lambda: [(str(d.id), d.name) for d in _departments()])),
-        FilterEqual(Employee.role_id, "所属角色", options=lazy_options(lambda: [(str(r.id), r.name) for r in _roles()])),
+        IntEqualFilter(Employee.role_id, "所属角色", options=lazy_options(lambda: [(str(r.id), r.name) for r in _roles()])),
         BooleanEqualFilter(Employee.is_enabled, "可用状态"),
     )
     column_formatters = {"created_at": format_datetime, "is_enabled": lambda v, c, m, n: "✓ 可用" if m.is_enabled else "停用"}
