@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
+import jobs.customers  # noqa: F401  (registers `flask crm recycle-customers` and `remind-follow-ups`)
 from admin_views.base import CrmModelView, lazy_options
 from admin_views.customer_children import CustomerChildrenMixin
 from admin_views.customer_export import ExportMixin

@@ -62,3 +62,27 @@ def recycle_customers() -> dict:
         result = recycle()
         db.session.commit()
         return result
+
+
+def _register_cli() -> None:
+    """`flask crm recycle-customers` / `flask crm remind-follow-ups`: the same jobs, inline (embedded default)."""
+    import click
+
+    from app.cli import crm_cli
+
+    if "recycle-customers" in crm_cli.commands:
+        return
+
+    @crm_cli.command("recycle-customers")
+    def recycle_command():
+        """Run the daily 客户池 recycle now (idempotent)."""
+        result = recycle_customers()
+        click.echo(f"已回收 {result['recycled']} 个客户，已提醒 {result['warned']} 个即将回收的客户")
+
+    @crm_cli.command("remind-follow-ups")
+    def remind_command():
+        """Create 回访提醒 for appointments that are due (idempotent)."""
+        click.echo(f"已创建 {remind_due_follow_ups()} 条回访提醒")
+
+
+_register_cli()
