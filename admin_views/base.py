@@ -63,6 +63,10 @@ class CrmForm(FlaskForm):
     def __init__(self, formdata=None, obj=None, prefix="", **kwargs):
         self._obj = obj
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+        for field in self:
+            # WTForms 3.3 shows an empty blank choice by its value ("__None"); give it words instead.
+            if getattr(field, "allow_blank", False) and not getattr(field, "blank_text", "x"):
+                field.blank_text = "--请选择--"
 
 
 class PostRowAction(BaseListRowAction):
