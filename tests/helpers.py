@@ -17,7 +17,7 @@ PASSWORD = "secret#123"
 
 def make_role(name, permissions=(), parent=None, scopes=None) -> Role:
     role = Role(name=name, parent=parent)
-    role.permissions = [RolePermission(code=code) for code in permissions]
+    role.permissions = [RolePermission(code=code) for code in sorted(set(permissions))]
     for module, scope in (scopes or {}).items():
         set_role_scope(role, module, DataScope(scope))
     db.session.add(role)

@@ -28,7 +28,7 @@ def _user_with(client, codes, name="matrix"):
 
 def _index_url(app, view):
     with app.test_request_context():
-        return url_for(f"{view.endpoint}.index_view")
+        return url_for(f"{view.endpoint}.{view._default_view}")
 
 
 def test_anonymous_users_are_sent_to_login_from_every_screen(app, client):
@@ -71,6 +71,8 @@ def test_view_permission_alone_shows_the_list_but_refuses_every_other_endpoint(a
                 export = url_for(f"{view.endpoint}.export_xlsx")
             assert client.get(export).status_code == 403, view.endpoint
         for action in view.post_row_actions:
+            if action.permission == "view":  # held here; such actions check ownership instead
+                continue
             with app.test_request_context():
                 target = url_for(f"{view.endpoint}.row_action", action_name=action.name, record_id="1")
             assert client.post(target).status_code == 403, (view.endpoint, action.name)
