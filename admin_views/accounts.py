@@ -20,7 +20,7 @@ from admin_views.base import (
 )
 from admin_views.base_data import CRUD, TreeListMixin
 from app.extensions import db
-from app.security.permissions import ACTION_LABELS, Screen, registry
+from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
 from app.security.scope import scope_of
 from app.services import organisation
 from app.services.accounts import change_password
@@ -137,7 +137,10 @@ class EmployeeView(CrmModelView):
                       css="btn-outline-success"),
     )
     list_template = "admin/crm/employee_list.html"
-    page_row_actions = (PageRowAction(".password_view", "修改密码", "password", id_arg="employee_id"),)
+    page_row_actions = (
+        PageRowAction(".permissions_view", "员工权限", "view", id_arg="employee_id"),
+        PageRowAction(".password_view", "修改密码", "password", id_arg="employee_id"),
+    )
 
     def get_query(self):
         return super().get_query().options(joinedload(Employee.role), joinedload(Employee.department))
@@ -184,6 +187,15 @@ class EmployeeView(CrmModelView):
     def do_enable(self, obj):
         obj.is_enabled = True
         return f"账号“{obj.username}”已启用"
+
+    @expose("/permissions/<int:employee_id>")
+    def permissions_view(self, employee_id):
+        """员工权限: what the employee's role lets them do, read-only (manual 3.7)."""
+        employee = self.get_one(str(employee_id))
+        held = permissions_of(employee)
+        scopes = {screen.code: scope_of(employee, screen.code).label for screen in registry.scoped_screens()}
+        return self.render("admin/crm/employee_permissions.html", employee=employee, tree=registry.tree(),
+                           held=held, scopes=scopes, action_labels=ACTION_LABELS)
 
     @expose("/password/<int:employee_id>", methods=["GET", "POST"])
     def password_view(self, employee_id):

@@ -74,6 +74,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.security.permissions import can
     from app.timeutil import format_local
 
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["localtime"] = format_local
 

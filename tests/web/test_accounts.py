@@ -219,3 +219,14 @@ def test_employee_who_owns_records_cannot_be_deleted_until_transferred(client, d
         _db.session.rollback()
         probe.drop(_db.engine)
         _db.metadata.remove(probe)
+
+
+def test_employee_permissions_page_lists_what_the_role_grants(client, db):
+    login(client)
+    role = make_role("仓管", ["product.view", "product.shelf", "warehouse.view"], scopes={"employee": "self"})
+    clerk = make_employee("clerk", role=role, real_name="仓管小李")
+    db.session.commit()
+    page = client.get(f"/employee/permissions/{clerk.id}").get_data(as_text=True)
+    assert "产品信息管理：查看、上架/下架" in page
+    assert "仓库信息管理：查看" in page
+    assert "员工信息管理" not in page
