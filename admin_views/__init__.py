@@ -20,6 +20,7 @@ from admin_views.customer_followups import DueFollowUpView, FollowUpView
 from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
+from admin_views.customer_import import CustomerImportView
 from admin_views.home import HomeView
 from admin_views.orders import (
     CancelledOrderView,
@@ -61,6 +62,7 @@ VIEWS = [
     (DueFollowUpView, FollowUp, "follow_up_due"),
     (ShareView, CustomerShare, "customer_share"),
     (PoolView, Customer, "customer_pool"),
+    (CustomerImportView, None, "customer_import"),
     (CustomerCategoryView, CustomerCategory, "customer_category"),
     (CustomerSourceView, CustomerSource, "customer_source"),
     (PendingOrderView, SalesOrder, "order_pending"),

@@ -35,13 +35,16 @@ def export_customers(token: str, user_id: int, endpoint: str, args: dict) -> Non
             progress.write(token, state="failed", error=f"导出失败：{type(exc).__name__}")
 
 
-def import_customers(token: str, user_id: int) -> None:
-    """Import the rows of an uploaded, already previewed workbook."""
+def import_customers(token: str, user_id: int, mode: str = "check") -> None:
+    """客户资料导入: "check" validates the uploaded workbook for the preview, "import" imports its valid rows."""
     from app.services.customers import imports
 
     with job_context():
         user = db.session.get(Employee, user_id)
-        imports.run_import(token, user)
+        if mode == "import":
+            imports.run_import(token, user)
+        else:
+            imports.run_check(token, user)
 
 
 def remind_due_follow_ups() -> int:
