@@ -227,6 +227,7 @@ def test_employee_permissions_page_lists_what_the_role_grants(client, db):
     clerk = make_employee("clerk", role=role, real_name="仓管小李")
     db.session.commit()
     page = client.get(f"/employee/permissions/{clerk.id}").get_data(as_text=True)
+    page = page.split('id="employee-permissions"')[1]
     assert "产品信息管理：查看、上架/下架" in page
     assert "仓库信息管理：查看" in page
     assert "员工信息管理" not in page
