@@ -234,13 +234,13 @@ class OrderPagesView(SecuredView):
         return self.render("admin/orders/form.html", originals=originals, **context)
 
     # Workflow --------------------------------------------------------------------
-    @expose("/<int:order_id>/transition/<name>", methods=["POST"])
-    def do_transition(self, order_id, name):
-        step = TRANSITIONS.get(name) or abort(404)
+    @expose("/<int:order_id>/transition/<step_name>", methods=["POST"])
+    def do_transition(self, order_id, step_name):
+        step = TRANSITIONS.get(step_name) or abort(404)
         order = self._order(order_id)
         self.require(step.permission)
         try:
-            transition(order, name, current_user, request.form.get("note"))
+            transition(order, step_name, current_user, request.form.get("note"))
             db.session.commit()
             flash(f"订单 {order.number}：{step.title}成功，当前状态为“{order.status_label}”", "success")
         except DomainError as exc:
