@@ -252,6 +252,8 @@ class OrderListView(CrmModelView):
     action_permissions = {"approve": "approve", "ship": "ship", "complete": "complete"}
     bulk_actions: tuple[str, ...] = ()
     sum_label = "订单金额汇总"
+    add_endpoint: str | None = "order.new"
+    add_label = "添加订单"
 
     def __init__(self, model, *args, name=None, **kwargs):
         super().__init__(model, *args, name=self.title, **kwargs)
@@ -449,6 +451,8 @@ class CompletedOrderView(OrderListView):
 
 class ReturnOrderView(OrderListView):
     title = "退货订单管理"
+    add_endpoint = "order.new_return"
+    add_label = "添加退货单"
     returns = True
     export_filename = "退货订单"
     column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner",

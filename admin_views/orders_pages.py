@@ -76,7 +76,7 @@ class OrderPagesView(SecuredView):
     screen = ORDER
 
     def __init__(self, model=None, name=None, category=None, endpoint=None, url=None, **kwargs):
-        super().__init__(name="订单明细", category=category, endpoint=endpoint, url=url, **kwargs)
+        super().__init__(name="销售订单", category=category, endpoint=endpoint, url=url, **kwargs)
 
     def is_visible(self):
         return False

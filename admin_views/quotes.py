@@ -47,6 +47,8 @@ class QuoteView(OrderListView):
     statuses = None
     returns = None
     sum_label = "报价单金额汇总"
+    add_endpoint = "quote.new"
+    add_label = "添加报价单"
     export_filename = "报价单"
     column_list = ("number", "customer", "contact_name", "total", "owner", "quote_date", "status")
     column_labels = {"number": "报价单号", "customer": "客户名称", "contact_name": "联络人", "total": "报价总额",
