@@ -9,6 +9,7 @@ from app.extensions import db
 from app.services.orders.lines import LineInput
 from app.services.orders.orders import OrderInput, create_order
 from app.services.orders.workflow import transition
+from app.services.pinyin import initials
 from models.customers import Customer
 from models.orders import OrderStatus
 from models.products import Product
@@ -41,7 +42,7 @@ def make_customer(name="安徽佑逸管业有限公司", owner=None, contact="�
 
 def make_product(name="蛋白糖100倍", price="40.00", on_shelf=True, code=None, spec="25KG/袋", unit="KG") -> Product:
     _counter["product"] += 1
-    product = Product(code=code or f"P{_counter['product']:05d}", name=name, pinyin="", price=Decimal(price),
+    product = Product(code=code or f"P{_counter['product']:05d}", name=name, pinyin=initials(name), price=Decimal(price),
                       on_shelf=on_shelf, spec=spec, unit=unit)
     db.session.add(product)
     db.session.flush()
