@@ -60,8 +60,10 @@ def create_admin_command(username, password, real_name):
 @crm_cli.command("demo")
 @click.option("--products", default=200, show_default=True, help="产品数量")
 @click.option("--employees", default=12, show_default=True, help="员工数量")
+@click.option("--customers", default=1000, show_default=True, help="客户数量")
+@click.option("--follow-ups", "follow_ups", default=3000, show_default=True, help="联系记录数量")
 @click.option("--seed", default=2026, show_default=True)
-def demo_command(products, employees, seed):
+def demo_command(products, employees, customers, follow_ups, seed):
     """Fill realistic Chinese demo data (fast enough for benchmark volumes)."""
     from app.services.demo import DemoBuilder
 
@@ -70,6 +72,11 @@ def demo_command(products, employees, seed):
     click.echo(f"员工：{made}")
     made = builder.products(products, progress=lambda n: click.echo(f"  产品 {n}…"))
     click.echo(f"产品：{made}")
+    from app.services.customer_demo import CustomerDemoBuilder
+
+    made = CustomerDemoBuilder(seed=seed).customers(
+        customers, follow_ups, progress=lambda n, f: n % 50000 == 0 and click.echo(f"  客户 {n}，联系记录 {f}…"))
+    click.echo(f"客户：{made[0]}，联系记录：{made[1]}")
 
 
 def _safe_url() -> str:

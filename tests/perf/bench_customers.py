@@ -1,0 +1,148 @@
+"""Customer list, search and detail page at scale, against a plain Flask-Admin ModelView in the same run.
+
+    python -m tests.perf.bench_customers 1000000     # or run(scale) from tests/perf/run.py
+
+Builds `scale` customers and 3 x scale follow-ups with the demo builder in a temporary SQLite
+database, then times real requests through the Flask test client (logged in as the superadmin,
+so data scope adds nothing and nothing is hidden). Prints median and p95 per case and the ratio
+of the plain ModelView to ours. Not a test: numbers depend on the machine.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+REPEAT = 15
+WARMUP = 2
+
+
+def _timed(client, url, repeat=REPEAT):
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200, url
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return statistics.median(samples), p95
+
+
+def _build(scale: int, workdir: str):
+    os.environ.setdefault("CRM_INSTANCE_DIR", workdir)
+    from flask_admin.contrib.sqla import ModelView
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from app.services.customer_demo import CustomerDemoBuilder
+    from app.services.demo import DemoBuilder
+    from app.services.seed import ensure_admin, seed_defaults
+    from models.customers import Customer
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db",
+                      "CAPTCHA_TEST_CODE": "TEST", "WTF_CSRF_ENABLED": False, "REDIS_URL": None,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+
+    class PlainCustomerView(ModelView):
+        """What Flask-Admin gives out of the box: COUNT(*) pager and LIKE search over the columns."""
+
+        column_list = ("code", "name", "contact_name", "mobile", "phone", "province", "city", "created_at")
+        column_searchable_list = ("code", "name", "pinyin", "contact_name", "mobile", "phone", "office_phone",
+                                  "province", "city", "address", "qq", "email", "remark")
+        column_default_sort = ("id", True)
+        page_size = 20
+
+    app.extensions["admin"][0].add_view(PlainCustomerView(Customer, db, endpoint="plain_customer",
+                                                          url="/plain-customer"))
+    started = time.perf_counter()
+    with app.app_context():
+        upgrade()
+        seed_defaults()
+        ensure_admin("Admin#2026")
+        db.session.commit()
+        DemoBuilder().employees(12)
+        CustomerDemoBuilder().customers(scale, 3 * scale, batch=5000)
+    return app, time.perf_counter() - started
+
+
+def _filter_arg(view, name):
+    for key, (_, flt) in view._filter_args.items():
+        if str(flt.name) == name:
+            return f"flt0_{key}"
+    raise KeyError(name)
+
+
+def run(scale: int) -> list[str]:
+    workdir = tempfile.mkdtemp(prefix="bench-customers-")
+    app, build_seconds = _build(scale, workdir)
+    lines = [f"customers: {scale:,} customers, {3 * scale:,} follow-ups built in {build_seconds:.0f} s "
+             f"(SQLite, {workdir})"]
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.timeutil import format_local
+    from models.base import utcnow
+    from models.customers import Customer
+
+    client = app.test_client()
+    client.post("/login", data={"username": "admin", "password": "Admin#2026", "captcha": "TEST"})
+    with app.app_context():
+        view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "customer")
+        max_id = db.session.scalar(select(func.max(Customer.id)))
+        sample = db.session.get(Customer, max_id // 2)
+        company = db.session.scalar(select(Customer).where(Customer.id >= max_id // 3, Customer.name.like("%公司"))
+                                    .order_by(Customer.id).limit(1))
+        two_chars = company.name[2:4]
+        four_chars = company.name[2:6]
+        pinyin = company.pinyin[:5]
+        suffix = sample.mobile[-4:]
+        category_arg = _filter_arg(view, "客户类别")
+        category_id = sample.category_id
+        owner_arg = _filter_arg(view, "客服专员")
+        province_arg = _filter_arg(view, "省份")
+        created_arg = _filter_arg(view, "建档时间")
+        since = format_local(utcnow() - timedelta(days=30))
+        until = format_local(utcnow())
+        owner_id = sample.owner_id or sample.creator_id
+        deep_page = max(0, scale // 20 // 2)
+    cases = [
+        ("list page 1", "/customer/", "/plain-customer/"),
+        (f"deep page {deep_page:,}", f"/customer/?page={deep_page}", f"/plain-customer/?page={deep_page}"),
+        ("filter 客户类别", f"/customer/?{category_arg}={category_id}", None),
+        ("filter 客服专员", f"/customer/?{owner_arg}={owner_id}", None),
+        ("filter 省份", f"/customer/?{province_arg}=广东省", None),
+        ("filter 建档时间 (30 days)", f"/customer/?{created_arg}={since} to {until}", None),
+        ("quick view 7天未联系", "/customer/?qv=no_contact_7", None),
+        ("quick view 今日需回访", "/customer/?qv=due_today", None),
+        ("quick view 本月生日", "/customer/?qv=birthday", None),
+        ("quick view 合同即将到期", "/customer/?qv=contract_ending", None),
+        (f"search name substring {four_chars}", f"/customer/?search={four_chars}", f"/plain-customer/?search={four_chars}"),
+        (f"search 2-char name {two_chars}", f"/customer/?search={two_chars}", f"/plain-customer/?search={two_chars}"),
+        (f"search pinyin initials {pinyin}", f"/customer/?search={pinyin}", f"/plain-customer/?search={pinyin}"),
+        (f"search mobile suffix {suffix}", f"/customer/?search={suffix}", f"/plain-customer/?search={suffix}"),
+        ("search 有限公司 (very common)", "/customer/?search=有限公司", None),
+        ("top-bar search two terms", f"/customer/?search={two_chars}+{sample.city[:2]}", None),
+        ("detail page", f"/customer/details/?id={sample.id}", None),
+    ]
+    lines.append(f"{'case':44} {'ours median':>12} {'ours p95':>10} {'plain median':>13} {'plain p95':>10} {'ratio':>7}")
+    plain_repeat = 3 if scale >= 200_000 else REPEAT
+    for label, ours_url, plain_url in cases:
+        median, p95 = _timed(client, ours_url)
+        if plain_url:
+            plain_median, plain_p95 = _timed(client, plain_url, repeat=plain_repeat)
+            ratio = f"{plain_median / median:6.1f}x"
+            lines.append(f"{label:44} {median:10.1f}ms {p95:8.1f}ms {plain_median:11.1f}ms {plain_p95:8.1f}ms {ratio:>7}")
+        else:
+            lines.append(f"{label:44} {median:10.1f}ms {p95:8.1f}ms {'':>13} {'':>10} {'':>7}")
+    return lines
+
+
+if __name__ == "__main__":
+    for line in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000):
+        print(line)
