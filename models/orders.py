@@ -174,3 +174,22 @@ class Payment(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     recorded_by = relationship("Employee")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class OrderDailySum(db.Model):
+    """订单金额汇总 per local day, status and sales/return, kept by the order services in the same transaction.
+
+    The sums row of an unfiltered or date-filtered list reads a few thousand of these rows instead of
+    aggregating every order. app.services.orders.sums.rebuild() recomputes it from the orders.
+    """
+
+    __tablename__ = "sales_order_daily_sums"
+    __table_args__ = {"info": {"owned": True}}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    is_return: Mapped[bool] = mapped_column(primary_key=True)
+    order_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    payable: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    paid: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    freight: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    debt: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)

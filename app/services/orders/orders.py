@@ -11,6 +11,7 @@ from app.security.permissions import can, permissions_of
 from app.security.scope import can_see_owner
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.numbering import next_number
+from app.services.orders import sums
 from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.totals import order_totals, parse_amount
 from app.services.orders.workflow import SCOPE_MODULE, ensure_access, log
@@ -151,6 +152,7 @@ def create_order(data: OrderInput, actor, *, is_return: bool = False, original_o
     db.session.add(order)
     db.session.flush()
     log(order, actor, "退货登记" if is_return else "提交订单", None, OrderStatus.PENDING, note)
+    sums.add(sums.snapshot(order.id))
     notify_approvers(order, actor)
     db.session.flush()
     return order
@@ -160,12 +162,14 @@ def update_order(order: SalesOrder, data: OrderInput, actor) -> SalesOrder:
     ensure_access(order, actor, "edit")
     if order.status not in EDITABLE:
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，审核通过后的订单不能修改")
+    before = sums.snapshot(order.id, lock=True)
     if str(data.customer_id) != str(order.customer_id):
         visible_customer(data.customer_id, actor)
         order.customer_id = int(data.customer_id)
     fill_order(order, data, actor, sellable_only=not order.is_return)
     order.updated_at = utcnow()
     db.session.flush()
+    sums.move(before, sums.snapshot(order.id))
     log(order, actor, "修改订单", order.status, order.status)
     db.session.flush()
     return order
@@ -180,8 +184,15 @@ def ensure_deletable(order: SalesOrder, actor) -> None:
         raise ValidationFailed(f"订单 {order.number} 已有关联的退货单，不能删除")
 
 
-def delete_order(order: SalesOrder, actor) -> None:
+def before_delete(order: SalesOrder, actor) -> None:
+    """Checks and bookkeeping shared by the order page's 删除 and the lists' delete buttons."""
     ensure_deletable(order, actor)
+    db.session.flush()
+    sums.add(sums.snapshot(order.id, lock=True), -1)
+
+
+def delete_order(order: SalesOrder, actor) -> None:
+    before_delete(order, actor)
     db.session.delete(order)
     db.session.flush()
 

@@ -6,7 +6,7 @@ sees the new status) and is refused with the same message as any other wrong-sta
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 
@@ -14,7 +14,7 @@ from app.extensions import db
 from app.security.permissions import can
 from app.security.scope import can_see_owner
 from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.services.orders import screens  # noqa: F401  (registers the order.* codes)
+from app.services.orders import screens, sums  # noqa: F401  (screens registers the order.* codes)
 from models.base import utcnow
 from models.orders import OrderLog, OrderStatus, SalesOrder
 
@@ -83,6 +83,8 @@ def transition(order: SalesOrder, name: str, actor, note: str | None = None) -> 
         current = db.session.scalar(select(SalesOrder.status).where(SalesOrder.id == order.id))
         label = current.label if current else "已删除"
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{label}”，不能{step.title}")
+    after = sums.snapshot(order.id)
+    sums.move(replace(after, status=str(step.source)), after)
     db.session.expire(order)
     log(order, actor, step.title, step.source, step.target, note)
     db.session.flush()

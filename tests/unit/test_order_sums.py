@@ -1,0 +1,61 @@
+"""订单金额汇总 buckets stay equal to the orders they summarise after every kind of change."""
+
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+
+from app.services.orders import payments, returns, sums
+from app.services.orders.orders import delete_order, update_order
+from app.services.orders.workflow import transition
+from models.orders import OrderDailySum, OrderStatus, SalesOrder
+from tests.helpers import admin
+from tests.order_factories import make_customer, make_order, make_product, order_input
+
+AMOUNTS = ("payable", "paid", "freight", "debt")
+
+
+def direct(db):
+    rows = {}
+    for status in OrderStatus:
+        for is_return in (False, True):
+            row = dict(zip(AMOUNTS, [Decimal(v) for v in db.session.execute(
+                select(*[func.coalesce(func.sum(getattr(SalesOrder, a)), 0) for a in AMOUNTS])
+                .where(SalesOrder.status == status, SalesOrder.is_return.is_(is_return))).one()], strict=True))
+            rows[(status, is_return)] = {k: v.quantize(Decimal("0.01")) for k, v in row.items()}
+    return rows
+
+
+def buckets():
+    return {(status, is_return): sums.bucket_sums((status,), is_return)
+            for status in OrderStatus for is_return in (False, True)}
+
+
+def test_buckets_follow_create_edit_transitions_payments_returns_and_deletes(db):
+    customer = make_customer()
+    product = make_product(price="100")
+    a = make_order(customer, [(product, "2", None)], paid="50", freight="10")
+    b = make_order(customer, [(product, "1", None)], status=OrderStatus.PICKING)
+    c = make_order(customer, [(product, "5", None)], status=OrderStatus.COMPLETED, paid="100")
+    assert buckets() == direct(db)
+    update_order(a, order_input(customer, [(product, "3", "99.99")], paid="20", freight="5"), admin())
+    payments.record_payment(b, "30.55", None, "现金", None, admin())
+    payments.record_payment(c, "400", None, "现金", None, admin())
+    transition(a, "approve", admin())
+    transition(b, "cancel", admin())
+    back = returns.create_return(order_input(customer, [(product, "2", None)], paid="200"), admin(), c.id)
+    transition(back, "approve", admin())
+    assert buckets() == direct(db)
+    delete_order(b, admin())
+    assert buckets() == direct(db)
+    assert db.session.scalar(select(func.sum(OrderDailySum.order_count))) == db.session.scalar(
+        select(func.count(SalesOrder.id)))
+
+
+def test_rebuild_recomputes_the_same_buckets(db):
+    customer = make_customer()
+    for status in OrderStatus:
+        make_order(customer, [(make_product(price="12.34"), "3", None)], status=status, paid="7.01")
+    before = buckets()
+    db.session.execute(delete(OrderDailySum))
+    assert sums.rebuild() == len(OrderStatus)
+    assert buckets() == before == direct(db)
