@@ -214,3 +214,14 @@ def test_export_contains_only_visible_orders(client):
     numbers = [row[0] for row in rows[1:]]
     assert numbers == [mine.number] and other.number not in numbers
     assert rows[0][:4] == ("订单号", "客户名称", "收货人", "应付金额")
+
+
+def test_bulk_print_of_selected_picking_orders(client):
+    first, second = make_order(status=OrderStatus.PICKING), make_order(status=OrderStatus.PICKING)
+    db.session.commit()
+    login(client)
+    response = client.post("/order-picking/action/", data={"action": "print", "rowid": [str(first.id), str(second.id)]})
+    assert response.status_code == 302 and "/order/print?" in response.location
+    html = client.get(response.location).get_data(as_text=True)
+    assert html.count("<h2 style=\"margin:0\">配货单</h2>") == 2
+    assert first.number in html and second.number in html and html.count("陆佰陆拾元整") == 2
