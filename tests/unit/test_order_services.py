@@ -171,3 +171,20 @@ def test_a_line_without_product_is_refused_with_its_row_number(db):
     with pytest.raises(ValidationFailed, match="第 2 行：请选择产品"):
         create_order(data, admin())
     assert db.session.scalar(select(OrderLog.id)) is None
+
+
+def test_quick_view_with_debt_and_the_registered_customer_extensions(db):
+    import admin_views.orders_customer  # noqa: F401  (registers the tabs, amounts and quick view)
+    from app.services import customer_extensions
+    from models.customers import Customer
+
+    owing, settled, pending_only = make_customer("欠款客户"), make_customer("已结清客户"), make_customer("待审核客户")
+    make_order(owing, [(make_product(price="10"), "1", None)], status=OrderStatus.SHIPPED)
+    make_order(settled, [(make_product(price="10"), "1", None)], status=OrderStatus.SHIPPED, paid="10")
+    make_order(pending_only, [(make_product(price="10"), "1", None)])
+    condition = customer_extensions.quick_view("debt").condition_fn()
+    assert list(db.session.scalars(select(Customer.name).where(condition))) == ["欠款客户"]
+    fields = {f.label: f.fn(owing) for f in customer_extensions.summary_fields()}
+    assert fields["销售总额"] == D("10.00") and fields["欠款总额"] == D("10.00")
+    assert {t.key: t.label for t in customer_extensions.detail_tabs()}.items() >= {
+        "orders": "订单历史", "quotes": "销售报价"}.items()
