@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
 from app.services.customer_demo import make_customer
 from app.services.customers.followups import add_follow_up, delete_follow_up, remind_due
 from app.services.errors import ValidationFailed

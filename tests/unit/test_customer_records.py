@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
 from app.services.customer_demo import make_customer
 from app.services.customers import records
 from app.services.customers.settings import save_check_settings
