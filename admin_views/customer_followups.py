@@ -14,6 +14,7 @@ from admin_views.customer_forms import follow_up_choices, follow_up_values, loca
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.customers import followups
+from app.services.customers.search import search_condition
 from app.services.customers.visibility import can_view
 from app.services.errors import DomainError
 from app.timeutil import format_local, local_to_utc, local_today
@@ -59,7 +60,20 @@ class FollowUpView(CrmModelView):
         "customer": lambda v, c, m, n: m.customer.name}
     column_sortable_list = ("contacted_at", "next_contact_at")
     column_default_sort = ("contacted_at", True)
-    column_searchable_list = ("content",)
+    column_searchable_list = ("content",)  # shows the box; the search goes through the customer token index
+    can_create = False  # 添加联系记录 starts from a customer
+
+    def search_placeholder(self):
+        return "客户编号/名称/拼音简码/联系人/电话"
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        condition = search_condition(search)
+        if condition is not None:
+            matching = FollowUp.customer_id.in_(select(Customer.id).where(condition))
+            query = query.filter(matching)
+            if count_query is not None:
+                count_query = count_query.filter(matching)
+        return query, count_query, joins, count_joins
     column_filters = (
         FilterEqual(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),
         DateTimeBetweenFilter(FollowUp.contacted_at, "联系时间"),

@@ -83,8 +83,11 @@ def check_field(field: CustomerField) -> None:
         raise ValidationFailed("字段名称不能为空")
     if field.field_type is FieldType.CHOICE and not field.choices:
         raise ValidationFailed("单选字段请填写选项，每行一个")
-    clash = db.session.scalar(select(CustomerField.id).where(CustomerField.name == field.name,
-                                                            CustomerField.id != (field.id or 0)))
+    query = select(CustomerField.id).where(CustomerField.name == field.name)
+    if field.id is not None:
+        query = query.where(CustomerField.id != field.id)
+    with db.session.no_autoflush:  # the new row itself must not be flushed into the check
+        clash = db.session.scalar(query)
     if clash:
         raise ValidationFailed(f"字段“{field.name}”已存在")
 
