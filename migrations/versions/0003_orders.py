@@ -100,11 +100,11 @@ def upgrade():
     )
     with op.batch_alter_table('sales_orders', schema=None) as batch_op:
         batch_op.create_index('ix_sales_orders_customer_status', ['customer_id', 'status'], unique=False)
-        batch_op.create_index('ix_sales_orders_list', ['is_return', 'status', 'order_date'], unique=False)
+        batch_op.create_index('ix_sales_orders_list', ['is_return', 'status', 'order_date', 'payable', 'paid', 'freight', 'debt'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_orders_logistics_company_id'), ['logistics_company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_orders_order_date'), ['order_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_orders_original_order_id'), ['original_order_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sales_orders_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index('ix_sales_orders_owner', ['owner_id', 'order_date', 'status', 'is_return', 'payable', 'paid', 'freight', 'debt'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_orders_receiver_mobile'), ['receiver_mobile'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_orders_receiver_name'), ['receiver_name'], unique=False)
 
@@ -246,7 +246,7 @@ def downgrade():
     with op.batch_alter_table('sales_orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sales_orders_receiver_name'))
         batch_op.drop_index(batch_op.f('ix_sales_orders_receiver_mobile'))
-        batch_op.drop_index(batch_op.f('ix_sales_orders_owner_id'))
+        batch_op.drop_index('ix_sales_orders_owner')
         batch_op.drop_index(batch_op.f('ix_sales_orders_original_order_id'))
         batch_op.drop_index(batch_op.f('ix_sales_orders_order_date'))
         batch_op.drop_index(batch_op.f('ix_sales_orders_logistics_company_id'))
