@@ -112,3 +112,28 @@ def test_print_a_shipping_note_with_the_uppercase_total(admin_page, live):
     expect(sheet.locator("body")).to_contain_text("¥2434.4")
     expect(sheet.locator("body")).to_contain_text(order.number)
     sheet.screenshot(path="/tmp/e2e-shipping-note.png")
+
+
+def test_add_an_order_from_the_customer_order_history_tab(admin_page, live):
+    page = admin_page
+    customer = make_customer("湖北剑杰通达商贸有限公司", contact="林生")
+    make_product("来电显示盒", "99.00", code="LD001", spec="一路")
+    db.session.commit()
+    page.goto(f"{live}/customer/details/?id={customer.id}")
+    page.click("#customer-detail-tabs >> text=订单历史")
+    page.click("#add-order")
+    expect(page.locator("#customer-name")).to_have_text(customer.name)
+    expect(page.locator("#receiver_name")).to_have_value("林生")
+    page.fill(".order-line >> nth=0 >> .product-search", "LD0")
+    page.click(".order-line >> nth=0 >> .lookup-item")
+    page.fill(".order-line >> nth=0 >> .line-quantity", "16.08")
+    expect(page.locator("#payable")).to_have_text("1591.92")
+    page.click("#submit-order")
+    expect(page.locator("#order-payable")).to_have_text("¥1,591.92")
+    number = page.locator("#order-number").inner_text()
+    page.goto(f"{live}/customer/details/?id={customer.id}")
+    page.click("#customer-detail-tabs >> text=订单历史")
+    history = page.locator(f".customer-order[data-order='{number}']")
+    expect(history).to_contain_text("等待审核")
+    expect(history).to_contain_text("来电显示盒")
+    expect(page.locator("text=销售总额").locator("xpath=following-sibling::td[1]")).to_have_text("0.00")

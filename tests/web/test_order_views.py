@@ -225,3 +225,33 @@ def test_bulk_print_of_selected_picking_orders(client):
     html = client.get(response.location).get_data(as_text=True)
     assert html.count("<h2 style=\"margin:0\">配货单</h2>") == 2
     assert first.number in html and second.number in html and html.count("陆佰陆拾元整") == 2
+
+
+def test_sales_return_through_the_form_is_limited_to_the_original_order(client):
+    product = make_product(price="100")
+    original = make_order(lines=[(product, "2", None)], status=OrderStatus.COMPLETED, paid="200")
+    db.session.commit()
+    login(client)
+    page = client.get(f"/order/return/new?original_id={original.id}").get_data(as_text=True)
+    assert original.number in page and "退货单的录入与销售订单一样" in page
+    data = form_for(original.customer, product, "3", original_id=original.id, paid="0")
+    html = client.post("/order/return/new", data=data).get_data(as_text=True)
+    assert "退货数量超过原订单可退数量（最多还可退 2）" in html and order_count() == 1
+    data = form_for(original.customer, product, "2", original_id=original.id, paid="200")
+    html = client.post("/order/return/new", data=data, follow_redirects=True).get_data(as_text=True)
+    back = db.session.scalar(select(SalesOrder).where(SalesOrder.is_return.is_(True)))
+    assert f"退货单 {back.number} 已提交" in html and (back.payable, back.paid) == (Decimal("-200.00"), Decimal("-200.00"))
+    listed = client.get("/order-return/").get_data(as_text=True)
+    assert back.number in listed and "¥-200.00" in listed and original.number in listed
+
+
+def test_editing_a_pending_order_through_the_form(client):
+    order = make_order()
+    product = make_product("新产品", "12.50")
+    db.session.commit()
+    login(client)
+    form = client.get(f"/order/{order.id}/edit").get_data(as_text=True)
+    assert 'name="quantity" value="3"' in form
+    html = client.post(f"/order/{order.id}/edit", data=form_for(order.customer, product, "4", paid="10"),
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"订单 {order.number} 已保存" in html and "¥50.00" in html and "修改订单" in html
