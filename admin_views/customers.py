@@ -266,10 +266,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
 
     # Delete ---------------------------------------------------------------------------
     def on_model_delete(self, model):
-        records.ensure_deletable(model)
-        from app.services.customers.documents import forget_files
-
-        forget_files([model.id])
+        records.prepare_delete(model)
 
     # Detail page -------------------------------------------------------------------------
     def visible_customer(self, customer_id):

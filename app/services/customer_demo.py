@@ -1,9 +1,8 @@
 """Customer demo data: one realistic customer for tests, and bulk builders for benchmark volumes.
 
 `flask crm demo --customers 1000000 --follow-ups 3000000` takes a few minutes on SQLite: rows are
-inserted with executemany in batches, pinyin initials are cached per name part (the parts are
-words, so polyphonic characters are read in context), and the search tokens are written by the
-same function the application uses.
+inserted with executemany in batches, pinyin initials are cached per word segment (exactly what
+whole-name conversion gives), and the search tokens are written by the function the application uses.
 """
 
 import itertools
@@ -15,7 +14,7 @@ from sqlalchemy import func, insert, select
 from app.extensions import db
 from app.services.customers.bulk import insert_customers
 from app.services.customers.records import create_customer
-from app.services.pinyin import initials
+from app.services.customers.search import name_initials
 from models.accounts import Employee
 from models.base import utcnow
 from models.base_data import ContactMethod, CustomerCategory, CustomerSource
@@ -62,13 +61,6 @@ def make_customer(actor, name: str | None = None, mobile: str | None = None, **v
 class CustomerDemoBuilder:
     def __init__(self, seed: int = 2026):
         self.rng = random.Random(seed)
-        self._pinyin: dict[str, str] = {}
-
-    def _py(self, part: str) -> str:
-        cached = self._pinyin.get(part)
-        if cached is None:
-            cached = self._pinyin[part] = initials(part)
-        return cached
 
     def person(self) -> str:
         rng = self.rng
@@ -87,7 +79,7 @@ class CustomerDemoBuilder:
         created = now - timedelta(days=rng.randint(0, 1500), minutes=rng.randint(0, 1440))
         owner = rng.choice(ids["employees"]) if rng.random() > 0.1 else None
         row = {
-            "name": name, "pinyin": "".join(self._py(p) for p in parts)[:100], "contact_name": contact,
+            "name": name, "pinyin": name_initials(name)[:100], "contact_name": contact,
             "gender": rng.choice(("male", "female")), "position": None, "birthday": None, "is_lunar_birthday": False,
             "birth_month": None, "email": f"c{i}@example.com" if rng.random() < 0.3 else None,
             "qq": str(10000 + i * 7) if rng.random() < 0.3 else None, "mobile": mobile, "mobile_key": mobile,

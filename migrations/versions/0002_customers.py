@@ -195,14 +195,10 @@ def upgrade():
     op.create_table('customer_search_tokens',
     sa.Column('token', sa.String(length=40).with_variant(sa.String(length=40, collation='Latin1_General_100_BIN2'), 'mssql').with_variant(sa.String(length=40, collation='C'), 'postgresql'), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_search_tokens_customer_id_customers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('token', 'customer_id', name=op.f('pk_customer_search_tokens')),
     info={'owned': True},
     sqlite_with_rowid=False
     )
-    with op.batch_alter_table('customer_search_tokens', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_customer_search_tokens_customer_id'), ['customer_id'], unique=False)
-
     op.create_table('customer_shares',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
@@ -287,9 +283,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_customer_shares_employee_id'))
 
     op.drop_table('customer_shares')
-    with op.batch_alter_table('customer_search_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_customer_search_tokens_customer_id'))
-
     op.drop_table('customer_search_tokens')
     with op.batch_alter_table('customer_history', schema=None) as batch_op:
         batch_op.drop_index('ix_customer_history_customer_id_id')

@@ -72,3 +72,17 @@ def test_contacts_and_deleting_a_customer_takes_its_records_along(client):
     client.post("/customer/delete/", data={"id": str(customer.id)})
     for model in (CustomerContact, FollowUp, CustomerDocument, CustomerSearchToken):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_stored_files_go_only_when_the_deletion_is_committed(client, app):
+    from pathlib import Path
+
+    customer = make_customer(admin())
+    db.session.commit()
+    login(client)
+    _post(client, customer, [("Page1.png", PNG)])
+    stored = Path(app.config["UPLOAD_DIR"]) / "customers" / db.session.scalar(select(CustomerDocumentFile.stored_name))
+    document = db.session.scalar(select(CustomerDocument))
+    assert stored.exists()
+    client.post(f"/customer/document/{document.id}/delete")
+    assert not stored.exists()

@@ -1,7 +1,7 @@
 """联系人 (manual 4.1): several per customer; the 主联系人 mirrors the customer form."""
 
 from app.extensions import db
-from app.services.customers.search import reindex
+from app.services.customers.search import current_tokens, reindex
 from app.services.errors import ValidationFailed
 from models.customers import Customer, CustomerContact, Gender
 
@@ -27,6 +27,7 @@ def save_contact(customer: Customer, contact: CustomerContact | None, values: di
     if contact is None:
         contact = CustomerContact(customer_id=customer.id, is_primary=False, name=cleaned["name"])
         db.session.add(contact)
+    old_tokens = current_tokens(customer) if contact.is_primary else None
     for field, value in cleaned.items():
         setattr(contact, field, value)
     contact.gender = Gender(gender) if gender else None
@@ -39,7 +40,7 @@ def save_contact(customer: Customer, contact: CustomerContact | None, values: di
         customer.position = contact.position
     db.session.flush()
     if contact.is_primary:
-        reindex([customer])
+        reindex(customer, old_tokens)
     return contact
 
 

@@ -1,5 +1,6 @@
 """合同文档: uploads checked by extension and content, <= 10 MB, stored outside the web root."""
 
+import logging
 import os
 import uuid
 import zipfile
@@ -7,13 +8,16 @@ from pathlib import Path
 
 import filetype
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.services.errors import ValidationFailed
 from models.accounts import Employee
 from models.customers import Customer, CustomerDocument, CustomerDocumentFile
 
+log = logging.getLogger(__name__)
+_PENDING = "customer_files_to_remove"
 ALLOWED = ("jpg", "jpeg", "gif", "png", "bmp", "rar", "zip", "txt", "doc", "docx", "xls", "xlsx", "ppt", "pptx")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
@@ -121,16 +125,33 @@ def file_path(row: CustomerDocumentFile) -> Path:
     return upload_dir() / row.stored_name
 
 
+def _remove_after_commit(paths: list[Path]) -> None:
+    """Stored files go only once the deletion is committed; a refused or failed action keeps them."""
+    db.session().info.setdefault(_PENDING, []).extend(paths)
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_files(session):
+    for path in session.info.pop(_PENDING, []):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove %s", path)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files(session):
+    session.info.pop(_PENDING, None)
+
+
 def forget_files(customer_ids: list[int]) -> None:
-    """Remove stored files of customers about to be deleted (the rows go by cascade)."""
+    """Remove stored files of customers being deleted (the rows go by cascade), after the commit."""
     rows = db.session.scalars(select(CustomerDocumentFile.stored_name).join(CustomerDocument)
                               .where(CustomerDocument.customer_id.in_(customer_ids))).all()
-    for stored_name in rows:
-        (upload_dir() / stored_name).unlink(missing_ok=True)
+    _remove_after_commit([upload_dir() / stored_name for stored_name in rows])
 
 
 def delete_document(document: CustomerDocument) -> None:
-    for row in document.files:
-        file_path(row).unlink(missing_ok=True)
+    _remove_after_commit([file_path(row) for row in document.files])
     db.session.delete(document)
     db.session.flush()

@@ -19,9 +19,8 @@ from app.services.customers import custom_fields, progress
 from app.services.customers.bulk import insert_customers
 from app.services.customers.duplicates import PHONE_FIELDS, PHONE_KEY_COLUMNS, checked_fields, normalised
 from app.services.customers.records import birth_month, clean_values, default_id
-from app.services.customers.search import digits
+from app.services.customers.search import digits, name_initials
 from app.services.errors import ValidationFailed
-from app.services.pinyin import initials
 from models.accounts import Employee
 from models.base import utcnow
 from models.base_data import CustomerCategory, CustomerSource
@@ -187,7 +186,7 @@ def check_file(path: str, on_progress=None) -> CheckResult:
             values["category_id"] = _lookup(categories, values.pop("category"), "客户类别")
             values["source_id"] = _lookup(sources, values.pop("source"), "客户来源")
             cleaned = clean_values(values)
-            custom = custom_fields.clean({f.id: cells[len(COLUMNS) + i] for i, f in enumerate(fields)})
+            custom = custom_fields.clean({f.id: cells[len(COLUMNS) + i] for i, f in enumerate(fields)}, fields)
             parsed.append((row_no, cleaned, custom))
         except ValidationFailed as exc:
             result.errors.append((row_no, name, exc.message))
@@ -263,7 +262,7 @@ def import_checked(result: CheckResult, actor: Employee, on_progress=None, batch
             row["gender"] = row["gender"].value if row["gender"] else None
             row["category_id"] = row["category_id"] or default_category
             row["source_id"] = row["source_id"] or default_source
-            row["pinyin"] = initials(row["name"])[:100] or None
+            row["pinyin"] = name_initials(row["name"])[:100] or None
             for key in PHONE_FIELDS:
                 row[f"{key}_key"] = digits(row[key])[:30] or None
             row["birth_month"] = birth_month(row["birthday"], row["is_lunar_birthday"])

@@ -12,7 +12,7 @@ from app.services.customers import custom_fields
 from app.services.customers.duplicates import check_duplicates
 from app.services.customers.history import log_change
 from app.services.customers.regions import check_region
-from app.services.customers.search import prepare_keys, reindex
+from app.services.customers.search import current_tokens, drop_tokens, prepare_keys, reindex
 from app.services.errors import ValidationFailed
 from app.timeutil import local_today
 from models.accounts import Employee
@@ -160,7 +160,7 @@ def create_customer(values: dict, actor: Employee, owner: Employee | None = None
     db.session.add(customer)
     db.session.flush()
     custom_fields.save(customer, fields)
-    reindex([customer])
+    reindex(customer, set())
     return customer
 
 
@@ -169,6 +169,7 @@ def update_customer(customer: Customer, values: dict, actor: Employee, custom_va
     check_duplicates(cleaned, exclude_id=customer.id)
     fields = custom_fields.clean(custom_values or {})
     old_category = customer.category
+    old_tokens = current_tokens(customer)
     _apply(customer, cleaned)
     _sync_primary_contact(customer)
     db.session.flush()
@@ -176,7 +177,7 @@ def update_customer(customer: Customer, values: dict, actor: Employee, custom_va
     if old_category != customer.category:
         log_change(customer, HistoryKind.CATEGORY, old_category, customer.category, actor)
     custom_fields.save(customer, fields)
-    reindex([customer])
+    reindex(customer, old_tokens)
     return customer
 
 
@@ -187,18 +188,26 @@ def ensure_deletable(customer: Customer) -> None:
         raise ValidationFailed(f"客户“{customer.name}”已有{used_by}，不能删除")
 
 
-def delete_customers(customers: list[Customer]) -> int:
-    """Delete as a whole or not at all; contacts, follow-ups, documents and shares go with them."""
+def prepare_delete(customer: Customer) -> None:
+    """Everything a customer deletion needs before the row goes: the refusal rule, files and tokens.
+
+    Contacts, follow-ups, documents, shares and history go with the row by ON DELETE CASCADE.
+    """
     from app.services.customers import documents
 
+    ensure_deletable(customer)
+    documents.forget_files([customer.id])
+    drop_tokens([customer])
+
+
+def delete_customers(customers: list[Customer]) -> int:
+    """Delete as a whole or not at all."""
     for customer in customers:
-        ensure_deletable(customer)
-    ids = [c.id for c in customers]
-    documents.forget_files(ids)
+        prepare_delete(customer)
     for customer in customers:
         db.session.delete(customer)
     db.session.flush()
-    return len(ids)
+    return len(customers)
 
 
 def set_category(customers: list[Customer], category_id: int, actor: Employee) -> int:
