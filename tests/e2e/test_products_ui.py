@@ -32,7 +32,7 @@ def test_product_catalogue_from_menu_to_export(admin_page, live, tmp_path):
     page.click("input[type=submit][value='保存']")
     expect(page.locator(".alert-success")).to_contain_text("添加成功")
 
-    page.fill("input[name=search]", "lxbjb")
+    page.fill("main input[name=search]", "lxbjb")  # the list's own box, not the top-bar 万能检索
     page.keyboard.press("Enter")
     row = page.locator("table.model-list tbody tr").first
     expect(row).to_contain_text("联想笔记本电脑")

@@ -57,7 +57,8 @@ def test_view_permission_alone_shows_the_list_but_refuses_every_other_endpoint(a
     for view in views:
         url = _index_url(app, view)
         assert client.get(url).status_code == 200, view.endpoint
-        assert f'href="{url}"' in home, view.endpoint
+        if view.is_visible():  # some pages are reached from another screen, not the menu
+            assert f'href="{url}"' in home, view.endpoint
         with app.test_request_context():
             create = url_for(f"{view.endpoint}.create_view")
             edit = url_for(f"{view.endpoint}.edit_view", id=1)
