@@ -149,13 +149,26 @@ class ProductNameFilter(BaseSQLAFilter):
         return "包含"
 
 
+STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS.items()] + [("return", "退货")]
+
+
 class StatusFilter(BaseSQLAFilter):
-    """订单状态 of the comprehensive query; 退货 selects return orders whatever their status."""
+    """订单状态 of the comprehensive query, one or several ("pending,picking"); 退货 selects every return order."""
+
+    def clean(self, value):
+        return [v for v in value.split(",") if v]
+
+    def validate(self, value):
+        known = {key for key, _ in STATUS_CHOICES}
+        chosen = self.clean(value)
+        return bool(chosen) and all(v in known for v in chosen)
 
     def apply(self, query, value, alias=None):
-        if value == "return":
-            return query.filter(SalesOrder.is_return.is_(True))
-        return query.filter(SalesOrder.status == OrderStatus(value), SalesOrder.is_return.is_(False))
+        statuses = [OrderStatus(v) for v in value if v != "return"]
+        conditions = [SalesOrder.is_return.is_(True)] if "return" in value else []
+        if statuses:
+            conditions.append(and_(SalesOrder.status.in_(statuses), SalesOrder.is_return.is_(False)))
+        return query.filter(or_(*conditions))
 
     def operation(self):
         return "等于"
@@ -340,10 +353,13 @@ class OrderListView(CrmModelView):
                 day_from = max(day_from, start) if day_from else start
                 day_to = min(day_to, end) if day_to else end
             elif isinstance(flt, StatusFilter) and statuses is None and returns is None:
-                if value == "return":
+                chosen = flt.clean(value)
+                if chosen == ["return"]:
                     returns = True
+                elif "return" in chosen:
+                    return None
                 else:
-                    statuses, returns = (OrderStatus(value),), False
+                    statuses, returns = tuple(OrderStatus(v) for v in chosen), False
             else:
                 return None
         return order_sums.bucket_sums(statuses, returns, day_from, day_to)
@@ -529,11 +545,24 @@ class OrderQueryView(OrderListView):
         LocalDateBetweenFilter(SalesOrder.order_date, "下单时间"),
         AmountRangeFilter(SalesOrder.payable, "金额段"),
         ProductNameFilter(SalesOrder.id, "产品名称"),
-        StatusFilter(SalesOrder.status, "订单状态", options=[(s.value, label) for s, label in STATUS_LABELS.items()]
-                     + [("return", "退货")]),
+        StatusFilter(SalesOrder.status, "订单状态", options=STATUS_CHOICES),
         ContainsFilter(SalesOrder.remark, "订单备注"),
         FilterEqual(SalesOrder.customer_id, "客户编号"),
     )
+    list_template = "admin/orders/query.html"
+
+    def render(self, template, **kwargs):
+        if template == self.list_template:
+            fields = {flt.name: self.get_filter_arg(i, flt) for i, flt in enumerate(self._filters)}
+            names = {arg: name for name, arg in fields.items()}
+            current = {}
+            for key, value in request.args.items():
+                if key.startswith("flt") and "_" in key and key.split("_", 1)[1] in names:
+                    current[names[key.split("_", 1)[1]]] = value
+            kwargs["query_fields"], kwargs["query_values"] = fields, current
+            kwargs["status_choices"] = STATUS_CHOICES
+            kwargs["employees"] = _employee_choices()
+        return super().render(template, **kwargs)
 
 
 ORDER_LIST_VIEWS = (PendingOrderView, PickingOrderView, ShippedOrderView, CompletedOrderView, ReturnOrderView,

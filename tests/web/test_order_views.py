@@ -255,3 +255,23 @@ def test_editing_a_pending_order_through_the_form(client):
     html = client.post(f"/order/{order.id}/edit", data=form_for(order.customer, product, "4", paid="10"),
                        follow_redirects=True).get_data(as_text=True)
     assert f"订单 {order.number} 已保存" in html and "¥50.00" in html and "修改订单" in html
+
+
+def test_comprehensive_query_form_with_several_statuses_and_the_sums_row(client, app):
+    pending, picking = make_order(paid="0"), make_order(status=OrderStatus.PICKING, paid="660")
+    shipped = make_order(status=OrderStatus.SHIPPED)
+    cheap = make_order(lines=[(make_product("签字笔", "5.00"), "2", None)])
+    db.session.commit()
+    login(client)
+    page = client.get("/order-query/").get_data(as_text=True)
+    assert 'id="order-query-form"' in page and "退货" in page
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "order_query")
+    arg = {flt.name: view.get_filter_arg(i, flt) for i, flt in enumerate(view._filters)}
+    html = client.get(f"/order-query/?flt0_{arg['订单状态']}=pending,picking").get_data(as_text=True)
+    assert pending.number in html and picking.number in html and cheap.number in html and shipped.number not in html
+    assert 'data-sum="payable">¥1,330.00' in html and 'data-sum="paid">¥660.00' in html
+    html = client.get(f"/order-query/?flt0_{arg['订单状态']}=pending,picking&flt1_{arg['金额段']}=100-1000"
+                      f"&flt2_{arg['产品名称']}=栀子").get_data(as_text=True)
+    assert pending.number in html and cheap.number not in html and 'data-sum="payable">¥1,320.00' in html
+    html = client.get(f"/order-query/?flt0_{arg['订单状态']}=bogus").get_data(as_text=True)
+    assert shipped.number in html  # an unknown status is ignored (and flashed), not an error page
