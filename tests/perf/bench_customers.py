@@ -140,7 +140,50 @@ def run(scale: int) -> list[str]:
             lines.append(f"{label:44} {median:10.1f}ms {p95:8.1f}ms {plain_median:11.1f}ms {plain_p95:8.1f}ms {ratio:>7}")
         else:
             lines.append(f"{label:44} {median:10.1f}ms {p95:8.1f}ms {'':>13} {'':>10} {'':>7}")
+    lines += _import_export(app, min(scale, 100_000), workdir)
     return lines
+
+
+def _import_export(app, rows: int, workdir: str) -> list[str]:
+    """Import `rows` customers from a template-shaped workbook and export `rows` customers (services, timed)."""
+    import xlsxwriter
+
+    from app.extensions import db
+    from app.services.customers import exports, imports
+    from models.accounts import Employee
+    from models.customers import Customer
+
+    path = f"{workdir}/import.xlsx"
+    with app.app_context():
+        headers = imports.headers()
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    column = {h: i for i, h in enumerate(headers)}
+    for i in range(rows):
+        sheet.write_string(i + 1, column["客户名称"], f"导入测试{i}世纪宏达科技有限公司")
+        sheet.write_string(i + 1, column["主联系人"], "陈平")
+        sheet.write_string(i + 1, column["联系手机"], f"166{i:08d}")
+        sheet.write_string(i + 1, column["省份"], "广东省")
+        sheet.write_string(i + 1, column["城市"], "深圳市")
+        sheet.write_string(i + 1, column["详细地址"], f"华强北路{i}号")
+    workbook.close()
+    with app.app_context():
+        actor = db.session.get(Employee, 1)
+        start = time.perf_counter()
+        result = imports.check_file(path)
+        checked = time.perf_counter()
+        imported = imports.import_checked(result, actor)
+        db.session.commit()
+        done = time.perf_counter()
+        max_id = db.session.scalar(db.select(db.func.max(Customer.id)))
+        query = Customer.query.filter(Customer.id > max_id - rows).order_by(Customer.id.desc())
+        start_export = time.perf_counter()
+        exports.write_export(query, path=f"{workdir}/export.xlsx")
+        exported = time.perf_counter()
+    return [f"import {imported:,} rows: check {checked - start:.1f} s + insert {done - checked:.1f} s = "
+            f"{done - start:.1f} s ({len(result.errors)} rows refused)",
+            f"export {rows:,} customers (two sheets): {exported - start_export:.1f} s"]
 
 
 if __name__ == "__main__":
