@@ -75,3 +75,33 @@ def test_bulk_category_change(client):
     assert {c.category_id for c in db.session.scalars(select(Customer))} == {formal.id}
     page = client.get(f"/customer/details/?id={a.id}").get_data(as_text=True)
     assert "潜在客户" in page and "正式客户" in page  # change history
+
+
+def test_xss_in_every_text_field_is_shown_as_text(client):
+    payload = "<script>alert(1)</script>"
+    fields = ("contact_name", "position", "qq", "address", "industry", "remark")
+    make_customer(admin(), name=payload + "公司", **{f: payload for f in fields})
+    db.session.commit()
+    login(client)
+    customer = db.session.scalar(select(Customer))
+    for url in ("/customer/", f"/customer/details/?id={customer.id}", f"/customer/edit/?id={customer.id}",
+                "/my-customer/"):
+        page = client.get(url).get_data(as_text=True)
+        assert payload not in page, url
+        assert "&lt;script&gt;" in page, url
+
+
+def test_follow_up_export_is_an_xlsx_of_what_the_list_shows(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.services.customers.followups import add_follow_up
+
+    customer = make_customer(admin(), name="深圳晶显")
+    add_follow_up(customer, {"content": "=cmd|' /C calc'!A0"}, admin())
+    db.session.commit()
+    login(client)
+    sheet = load_workbook(io.BytesIO(client.get("/follow-up/export.xlsx").data)).active
+    row = [c.value for c in sheet[2]]
+    assert "深圳晶显" in row and "'=cmd|' /C calc'!A0" in row
