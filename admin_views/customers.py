@@ -167,6 +167,26 @@ class CustomerListMixin:
                 count_query = count_query.filter(condition)
         return query, count_query, joins, count_joins
 
+    # Keyset paging: the 下一页 link carries the last id shown (?after=), so page 25,000 reached by
+    # paging costs what page 1 costs; a typed ?page=N without a cursor still works, by OFFSET.
+    keyset_pager = True
+    _after: int | None = None
+
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        args.extra_args.pop("after", None)  # never copied into sort/filter/search links
+        return args
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        raw = request.args.get("after", "")
+        if execute and raw.isdigit() and sort_column is None:
+            self._after = int(raw)
+            try:
+                return super().get_list(0, sort_column, sort_desc, search, filters, execute, page_size)
+            finally:
+                self._after = None
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
     def quick_view_condition(self):
         view = customer_extensions.quick_view(request.args.get("qv", ""))
         return view.condition_fn() if view else None
@@ -175,7 +195,8 @@ class CustomerListMixin:
         return None
 
     def _narrow(self, query):
-        for condition in (self.base_condition(), self.quick_view_condition()):
+        keyset = Customer.id < self._after if self._after is not None else None
+        for condition in (self.base_condition(), self.quick_view_condition(), keyset):
             if condition is not None:
                 query = query.filter(condition)
         return query

@@ -1,6 +1,6 @@
 """Customer list, search and detail page at scale, against a plain Flask-Admin ModelView in the same run.
 
-    python -m tests.perf.bench_customers 1000000     # or run(scale) from tests/perf/run.py
+    python -m tests.perf.bench_customers 1000000 [workdir]   # or run(scale) from tests/perf/run.py
 
 Builds `scale` customers and 3 x scale follow-ups with the demo builder in a temporary SQLite
 database, then times real requests through the Flask test client (logged in as the superadmin,
@@ -33,7 +33,7 @@ def _timed(client, url, repeat=REPEAT):
     return statistics.median(samples), p95
 
 
-def _build(scale: int, workdir: str):
+def _build(scale: int, workdir: str, reuse: bool = False):
     os.environ.setdefault("CRM_INSTANCE_DIR", workdir)
     from flask_admin.contrib.sqla import ModelView
     from flask_migrate import upgrade
@@ -61,6 +61,8 @@ def _build(scale: int, workdir: str):
     app.extensions["admin"][0].add_view(PlainCustomerView(Customer, db, endpoint="plain_customer",
                                                           url="/plain-customer"))
     started = time.perf_counter()
+    if reuse:
+        return app, 0.0
     with app.app_context():
         upgrade()
         seed_defaults()
@@ -78,9 +80,11 @@ def _filter_arg(view, name):
     raise KeyError(name)
 
 
-def run(scale: int) -> list[str]:
-    workdir = tempfile.mkdtemp(prefix="bench-customers-")
-    app, build_seconds = _build(scale, workdir)
+def run(scale: int, workdir: str | None = None) -> list[str]:
+    """Build (or, given the workdir of an earlier run, reuse) the data and time every case."""
+    reuse = bool(workdir and os.path.exists(os.path.join(workdir, "bench.db")))
+    workdir = workdir or tempfile.mkdtemp(prefix="bench-customers-")
+    app, build_seconds = _build(scale, workdir, reuse)
     lines = [f"customers: {scale:,} customers, {3 * scale:,} follow-ups built in {build_seconds:.0f} s "
              f"(SQLite, {workdir})"]
     from sqlalchemy import func, select
@@ -111,9 +115,13 @@ def run(scale: int) -> list[str]:
         until = format_local(utcnow())
         owner_id = sample.owner_id or sample.creator_id
         deep_page = max(0, scale // 20 // 2)
+        # The id the 下一页 link of page deep_page - 1 carries (the last row shown there).
+        cursor = db.session.scalar(select(Customer.id).order_by(Customer.id.desc()).offset(deep_page * 20 - 1).limit(1))
     cases = [
         ("list page 1", "/customer/", "/plain-customer/"),
-        (f"deep page {deep_page:,}", f"/customer/?page={deep_page}", f"/plain-customer/?page={deep_page}"),
+        (f"deep page {deep_page:,} (下一页 cursor)", f"/customer/?page={deep_page}&after={cursor}",
+         f"/plain-customer/?page={deep_page}"),
+        (f"deep page {deep_page:,} typed URL (OFFSET)", f"/customer/?page={deep_page}", None),
         ("filter 客户类别", f"/customer/?{category_arg}={category_id}", None),
         ("filter 客服专员", f"/customer/?{owner_arg}={owner_id}", None),
         ("filter 省份", f"/customer/?{province_arg}=广东省", None),
@@ -160,10 +168,11 @@ def _import_export(app, rows: int, workdir: str) -> list[str]:
     sheet = workbook.add_worksheet()
     sheet.write_row(0, 0, headers)
     column = {h: i for i, h in enumerate(headers)}
+    tag = int(time.time()) % 100  # a reused database keeps earlier imports: new numbers each run
     for i in range(rows):
         sheet.write_string(i + 1, column["客户名称"], f"导入测试{i}世纪宏达科技有限公司")
         sheet.write_string(i + 1, column["主联系人"], "陈平")
-        sheet.write_string(i + 1, column["联系手机"], f"166{i:08d}")
+        sheet.write_string(i + 1, column["联系手机"], f"16{tag:02d}{i:07d}")
         sheet.write_string(i + 1, column["省份"], "广东省")
         sheet.write_string(i + 1, column["城市"], "深圳市")
         sheet.write_string(i + 1, column["详细地址"], f"华强北路{i}号")
@@ -187,5 +196,5 @@ def _import_export(app, rows: int, workdir: str) -> list[str]:
 
 
 if __name__ == "__main__":
-    for line in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000):
+    for line in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, sys.argv[2] if len(sys.argv) > 2 else None):
         print(line)

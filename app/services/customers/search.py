@@ -191,7 +191,9 @@ def search_condition(query: str):
                 if best is None or count < best[0]:
                     best = (count, token, index)
         parts.append([match, owners])
-    if best is not None and best[0] > 0:
+    if best is not None and 0 < best[0] < COUNT_CAP:
+        # A rare token drives the lookup; when even the rarest is everywhere (有限公司), matches are so
+        # dense that scanning newest-first with LIKE finds a page at once, cheaper than a huge IN list.
         driving = select(CustomerSearchToken.customer_id).where(CustomerSearchToken.token == best[1])
         parts[best[2]][0] = and_(Customer.id.in_(driving), parts[best[2]][0])
     conditions = [or_(match, Customer.owner_id.in_(owners)) if owners else match for match, owners in parts]
