@@ -58,11 +58,14 @@ def remind_due_follow_ups() -> int:
 
 
 def recycle_customers() -> dict:
-    """The daily 客户池 recycle: warn owners, then move neglected customers to the pool."""
+    """The daily customer job: 客户池 recycle (warn owners, then move neglected customers to the pool)
+    and this year's month of lunar birthdays for 本月生日."""
     from app.services.customers.pool import recycle
+    from app.services.customers.records import refresh_lunar_birth_months
 
     with job_context():
         result = recycle()
+        refresh_lunar_birth_months()
         db.session.commit()
         return result
 

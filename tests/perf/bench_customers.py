@@ -84,6 +84,7 @@ def run(scale: int, workdir: str | None = None) -> list[str]:
     """Build (or, given the workdir of an earlier run, reuse) the data and time every case."""
     reuse = bool(workdir and os.path.exists(os.path.join(workdir, "bench.db")))
     workdir = workdir or tempfile.mkdtemp(prefix="bench-customers-")
+    os.makedirs(workdir, exist_ok=True)
     app, build_seconds = _build(scale, workdir, reuse)
     lines = [f"customers: {scale:,} customers, {3 * scale:,} follow-ups built in {build_seconds:.0f} s "
              f"(SQLite, {workdir})"]

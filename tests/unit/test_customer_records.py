@@ -90,3 +90,11 @@ def test_assign_logs_owner_history(db):
 def test_lunar_birthday_month(db):
     assert records.birth_month(date(1990, 9, 6), True, year=2026) == 10
     assert records.birth_month(date(1990, 9, 6), False) == 9
+
+
+def test_lunar_birth_months_are_refreshed_for_the_year(db):
+    customer = make_customer(admin(), birthday=date(1990, 9, 6), is_lunar_birthday=True)
+    customer.birth_month = 1
+    assert records.refresh_lunar_birth_months(year=2026) == 1
+    assert customer.birth_month == 10
+    assert records.refresh_lunar_birth_months(year=2026) == 0

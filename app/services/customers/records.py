@@ -253,3 +253,22 @@ def assign_owner(customers: list[Customer], employee_id: int, actor: Employee, n
     db.session.flush()
     return len(customers)
 
+
+
+def refresh_lunar_birth_months(year: int | None = None, batch: int = 1000) -> int:
+    """A lunar birthday falls in a different solar month each year: recompute 本月生日's month (daily job)."""
+    changed = 0
+    last_id = 0
+    while True:
+        rows = db.session.scalars(select(Customer).where(Customer.is_lunar_birthday.is_(True),
+                                                         Customer.birthday.is_not(None), Customer.id > last_id)
+                                  .order_by(Customer.id).limit(batch)).all()
+        if not rows:
+            return changed
+        for customer in rows:
+            month = birth_month(customer.birthday, True, year)
+            if customer.birth_month != month:
+                customer.birth_month = month
+                changed += 1
+            last_id = customer.id
+        db.session.flush()
