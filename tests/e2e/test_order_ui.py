@@ -23,6 +23,7 @@ def test_order_from_lookup_to_completion(admin_page, live):
 
     page.click("#crm-menu >> text=等待审核订单")
     page.click("#add-record")
+    page.wait_for_load_state("load")  # the lookup script binds at the end of the page
     page.fill("#customer-search", "安徽佑逸")
     page.click("#customer-results .lookup-item")
     expect(page.locator("#customer-name")).to_contain_text(customer.name)
@@ -122,6 +123,7 @@ def test_add_an_order_from_the_customer_order_history_tab(admin_page, live):
     page.goto(f"{live}/customer/details/?id={customer.id}")
     page.click("#customer-detail-tabs >> text=订单历史")
     page.click("#add-order")
+    page.wait_for_load_state("load")
     expect(page.locator("#customer-name")).to_have_text(customer.name)
     expect(page.locator("#receiver_name")).to_have_value("林生")
     page.fill(".order-line >> nth=0 >> .product-search", "LD0")

@@ -15,6 +15,7 @@ def test_add_copy_and_convert_a_quote(admin_page, live):
 
     page.click("#crm-menu >> text=报价单管理")
     page.click("#add-record")
+    page.wait_for_load_state("load")  # the lookup script binds at the end of the page
     page.fill("#customer-search", "深圳鼎显")
     page.click("#customer-results .lookup-item")
     expect(page.locator("#contact_name")).to_have_value("陈军")
