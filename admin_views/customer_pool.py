@@ -55,6 +55,16 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
                       confirm="放弃后该客户将进入公共客户池，其他人可以领用，确定放弃吗？"),
     )
     TABS = (("mine", "我的客户"), ("claimed", "我的领用"), ("soon", "即将回收"))
+    add_customer_link = True
+
+    def is_action_allowed(self, name):
+        if name == "assign":
+            return can("customer.assign")
+        return super().is_action_allowed(name)
+
+    @action("assign", "客户指派")
+    def action_assign(self, ids):
+        return redirect(url_for("customer.bulk_view", kind="assign", ids=",".join(ids), url=self.get_url(".index_view")))
 
     def get_list_row_actions(self):
         return [_EditLink(), _ShareLink()] + list(self.post_row_actions)

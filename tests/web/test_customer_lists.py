@@ -94,3 +94,17 @@ def test_settings_screens_and_custom_fields(client):
     assert "120" in client.get(f"/customer/details/?id={customer.id}").get_data(as_text=True)
     client.post("/customer-field/delete/", data={"id": str(field.id)})
     assert db.session.scalar(select(CustomerFieldValue)) is None
+
+
+def test_my_customer_list_offers_add_and_assign(client):
+    li = make_employee("lisi", real_name="李四")
+    customer = make_customer(admin(), name="我的客户甲")
+    db.session.commit()
+    login(client)
+    page = client.get("/my-customer/").get_data(as_text=True)
+    assert 'id="add-customer"' in page and "客户指派" in page
+    response = client.post("/my-customer/action/", data={"action": "assign", "rowid": [str(customer.id)]})
+    assert "/customer/bulk/assign" in response.headers["Location"]
+    client.post("/customer/bulk/assign", data={"ids": str(customer.id), "target": str(li.id)})
+    db.session.expire_all()
+    assert db.session.get(Customer, customer.id).owner_id == li.id
