@@ -148,6 +148,20 @@ class FollowUpView(CrmModelView):
                 "employee_id": str(follow_up.employee_id or "")}
         return self._page(customer, follow_up, data)
 
+    def action_delete(self, ids):
+        """Bulk delete through the service, so each customer's 最近一次联系 follows."""
+        if not self.can_delete:
+            abort(403)
+        try:
+            rows = [self.get_one(i) for i in ids]
+            for row in rows:
+                followups.delete_follow_up(row)
+            db.session.commit()
+            flash(f"已删除 {len(rows)} 条联系记录", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+
     def delete_model(self, model):
         try:
             followups.delete_follow_up(model)

@@ -27,6 +27,7 @@ def test_search_matches_every_field_the_manual_lists(db):
     assert names("cqyhsh") == ["重庆银河商行"]  # polyphonic 重/行 read right
     assert names("2345") == ["北京世纪城有限公司"]  # last 4 digits of the mobile
     assert names("4513343") == ["重庆银河商行"]  # landline digits without the dash
+    assert names("024-2451") == ["重庆银河商行"]  # typed with the dash
     assert names("陈平") == ["北京世纪城有限公司"]
     assert names("华强北") == ["北京世纪城有限公司"]
     assert names("深圳") == ["北京世纪城有限公司"]

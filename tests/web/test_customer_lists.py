@@ -108,3 +108,14 @@ def test_my_customer_list_offers_add_and_assign(client):
     client.post("/customer/bulk/assign", data={"ids": str(customer.id), "target": str(li.id)})
     db.session.expire_all()
     assert db.session.get(Customer, customer.id).owner_id == li.id
+
+
+def test_bulk_deleting_follow_ups_keeps_the_customer_in_step(client):
+    customer = make_customer(admin(), name="回访客户")
+    first = add_follow_up(customer, {"content": "第一次", "contacted_at": utcnow() - timedelta(days=3)}, admin())
+    second = add_follow_up(customer, {"content": "第二次"}, admin())
+    db.session.commit()
+    login(client)
+    client.post("/follow-up/action/", data={"action": "delete", "rowid": [str(second.id)]})
+    db.session.expire_all()
+    assert db.session.get(Customer, customer.id).last_contact_at == first.contacted_at

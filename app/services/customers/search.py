@@ -22,6 +22,7 @@ from models.customers import Customer, CustomerSearchToken
 
 _DIGITS = re.compile(r"\d{4,}")
 _NON_DIGIT = re.compile(r"\D")
+_PHONE_LIKE = re.compile(r"[\d\-()（）+]+")
 COUNT_CAP = 20000
 REMARK_CHARS = 200
 TEXT_FIELDS = ("name", "contact_name", "province", "city", "district", "address", "email", "qq", "pinyin")
@@ -179,6 +180,8 @@ def search_condition(query: str):
     best: tuple[int, str, int] | None = None  # (count, token, term index)
     parts = []
     for index, term in enumerate(terms):
+        if _PHONE_LIKE.fullmatch(term) and len(digits(term)) >= 4:
+            term = digits(term)  # 010-8756 or (0755)8888: phones are indexed as digits
         owners = _owner_ids(term)
         if term.upper().startswith("CT") and len(term) >= 4:
             match = Customer.code.like(f"{_escape_like(term.upper())}%", escape="\\")
