@@ -8,13 +8,14 @@ from datetime import date, datetime
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from admin_views.base import SecuredView
 from admin_views.orders import customer_url, yuan
 from app.extensions import db
 from app.security.permissions import can
-from app.security.scope import apply_scope
+from app.security.scope import apply_scope, visible_owner_ids
+from app.services.customers.search import search_condition as customer_search_condition
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.services.orders import logistics, payments, printing, returns
 from app.services.orders import orders as order_service
@@ -353,23 +354,19 @@ class OrderPagesView(SecuredView):
     # Lookups ---------------------------------------------------------------------------
     @expose("/lookup/customers")
     def lookup_customers(self):
-        """客户 picker: name, code, pinyin or phone; only customers in the user's scope or shared with them."""
+        """客户 picker through the customer search index (name, contact, code, pinyin, phone digits ...);
+        only customers in the user's scope or shared with them."""
         if not (self.allowed("add") or self.allowed("edit")):
             abort(403)
         term = (request.args.get("q") or "").strip()
-        if not term:
+        condition = customer_search_condition(term) if term else None
+        if condition is None:
             return jsonify(results=[])
-        prefix = and_(Customer.name >= term, Customer.name < term + "\uffff")
-        like = f"%{term.replace('%', '').replace('_', '')}%"
-        condition = or_(prefix, Customer.name.like(like), Customer.code == term.upper(),
-                        Customer.mobile_key == term, Customer.phone_key == term)
-        if term.isascii() and term.isalnum():
-            condition = or_(condition, Customer.pinyin.like(f"{term.lower()}%"))
         query = select(Customer).where(condition)
-        scoped = apply_scope(select(Customer.id), Customer.owner_id, current_user, "customer")
-        shared = select(CustomerShare.customer_id).where(CustomerShare.employee_id == current_user.id)
-        if scoped.whereclause is not None:
-            query = query.where(or_(Customer.id.in_(scoped), Customer.id.in_(shared)))
+        owners = visible_owner_ids(current_user, "customer")
+        if owners is not None:
+            shared = select(CustomerShare.customer_id).where(CustomerShare.employee_id == current_user.id)
+            query = query.where(or_(Customer.owner_id.in_(sorted(owners)), Customer.id.in_(shared)))
         rows = db.session.scalars(query.order_by(Customer.id.desc()).limit(LOOKUP_LIMIT)).all()
         return jsonify(results=[{
             "id": c.id, "text": f"{c.name}（{c.code}）", "name": c.name,

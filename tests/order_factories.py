@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
+from app.services.customers import search
 from app.services.orders.lines import LineInput
 from app.services.orders.orders import OrderInput, create_order
 from app.services.orders.workflow import transition
@@ -35,8 +36,10 @@ def make_customer(name="安徽佑逸管业有限公司", owner=None, contact="�
                         city=fields.pop("city", "石家庄市"), district=fields.pop("district", "长安区"),
                         address=fields.pop("address", "湘江北路49号"), owner_id=owner.id if owner else None,
                         creator_id=owner.id if owner else None, **fields)
+    search.prepare_keys(customer)
     db.session.add(customer)
     db.session.flush()
+    search.reindex(customer)  # the customer picker looks customers up through the search index
     return customer
 
 
