@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -148,6 +149,7 @@ class FollowUpView(CrmModelView):
                 "employee_id": str(follow_up.employee_id or "")}
         return self._page(customer, follow_up, data)
 
+    @action("delete", "删除", "确定要删除选中的联系记录吗？删除后不能恢复。")
     def action_delete(self, ids):
         """Bulk delete through the service, so each customer's 最近一次联系 follows."""
         if not self.can_delete:
