@@ -153,9 +153,10 @@ class OrderPagesView(SecuredView):
         if not values.get("order_date"):
             values["order_date"] = to_local(utcnow()).strftime("%Y-%m-%dT%H:%M")
         chosen_customer = customer or (order.customer if order else None)
-        if chosen_customer is None and values.get("customer_id"):
-            chosen_customer = db.session.get(Customer, int(values["customer_id"])) \
-                if str(values["customer_id"]).isdigit() else None
+        if chosen_customer is None and str(values.get("customer_id", "")).isdigit():
+            posted = db.session.get(Customer, int(values["customer_id"]))
+            # A crafted id must not reveal another user's customer name on the re-rendered form.
+            chosen_customer = posted if posted and order_service.customer_visible(posted, current_user) else None
         return dict(order=order, values=values, lines=lines, owners=db.session.scalars(owners).all(),
                     warehouses=warehouses, customer=chosen_customer, is_return=is_return, original=original)
 

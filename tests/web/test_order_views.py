@@ -275,3 +275,15 @@ def test_comprehensive_query_form_with_several_statuses_and_the_sums_row(client,
     assert pending.number in html and cheap.number not in html and 'data-sum="payable">¥1,320.00' in html
     html = client.get(f"/order-query/?flt0_{arg['订单状态']}=bogus").get_data(as_text=True)
     assert shipped.number in html  # an unknown status is ignored (and flashed), not an error page
+
+
+def test_a_crafted_customer_id_is_refused_without_revealing_the_customer(client):
+    make_employee("seller", role=make_role("销售", SELLER_PERMISSIONS, scopes={"order": "self", "customer": "self"}))
+    secret = make_customer("保密客户有限公司")
+    product = make_product()
+    db.session.commit()
+    login(client, "seller", PASSWORD)
+    html = client.post("/order/new", data=form_for(secret, product)).get_data(as_text=True)
+    assert "客户不存在或不在您的查看范围内" in html and "保密客户有限公司" not in html
+    assert order_count() == 0
+    assert client.get(f"/order/new?customer_id={secret.id}").status_code == 404
