@@ -3,11 +3,13 @@
 Reached from the 模板管理 tab of the 正在配货/已经发货 lists, as in the manual, rather than from the menu.
 """
 
+from flask import url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from admin_views.base import CrmModelView, PostRowAction, format_datetime
+from admin_views.base import CrmModelView, PageRowAction, PostRowAction, format_datetime
 from app.services.orders import printing
 from app.services.orders.screens import PRINT_TEMPLATE
 from models.print_templates import PrintTemplate, TemplateKind
@@ -49,6 +51,7 @@ class PrintTemplateView(CrmModelView):
                         "lines_html": {"rows": 10, "style": "font-family:monospace"},
                         "footer_html": {"rows": 6, "style": "font-family:monospace"}}
     post_row_actions = (PostRowAction("make_default", "设为默认", "edit", visible=lambda row: not row.is_default),)
+    page_row_actions = (PageRowAction(".preview", "预览", "view", id_arg="template_id"),)
 
     def __init__(self, model, *args, name=None, **kwargs):
         super().__init__(model, *args, name="模板管理", **kwargs)
@@ -58,6 +61,15 @@ class PrintTemplateView(CrmModelView):
 
     def on_model_change(self, form, model, is_created):
         printing.save_template(model)
+
+    @expose("/preview/<int:template_id>")
+    def preview(self, template_id):
+        """The template filled with example data (never a real order), as it would print."""
+        template = self.get_one(str(template_id))
+        values, lines = printing.sample_values(template.kind)
+        return self.render("print/document.html", pages=[printing.render(template, values, lines)],
+                           title=f"{template.kind.label}模板预览", current_template=template, templates=[template],
+                           kind=template.kind, switch_url=lambda t: url_for(".preview", template_id=t.id))
 
     def do_make_default(self, obj):
         printing.set_default_template(obj)

@@ -287,3 +287,12 @@ def test_a_crafted_customer_id_is_refused_without_revealing_the_customer(client)
     assert "客户不存在或不在您的查看范围内" in html and "保密客户有限公司" not in html
     assert order_count() == 0
     assert client.get(f"/order/new?customer_id={secret.id}").status_code == 404
+
+
+def test_template_preview_uses_example_data(client):
+    template = db.session.scalar(select(PrintTemplate).where(PrintTemplate.name == "默认配货单"))
+    db.session.commit()
+    login(client)
+    html = client.get(f"/print-template/preview/{template.id}").get_data(as_text=True)
+    assert "配货单" in html and "合计金额大写：陆佰陆拾元整" in html and "栀子黄色素" in html and "{$" not in html
+    assert "预览" in client.get("/print-template/").get_data(as_text=True)

@@ -202,3 +202,26 @@ def render_order(template: PrintTemplate, order: SalesOrder) -> Markup:
 
 def render_quote(template: PrintTemplate, quote: Quote) -> Markup:
     return render(template, quote_values(quote), quote.lines)
+
+
+def sample_values(kind: TemplateKind) -> tuple[dict[str, str], list]:
+    """Example data for 预览 (figure 5-8's order), so a template can be checked without a real order."""
+    from types import SimpleNamespace
+
+    lines = [SimpleNamespace(product_code="30", product_name="蛋白糖100倍", product_spec="25KG/袋", product_unit="KG",
+                             unit_price=Decimal("40.00"), quantity=Decimal("3"), subtotal=Decimal("120.00")),
+             SimpleNamespace(product_code="63", product_name="栀子黄色素", product_spec="1*25/桶", product_unit="KG",
+                             unit_price=Decimal("180.00"), quantity=Decimal("3"), subtotal=Decimal("540.00"))]
+    total = Decimal("660.00")
+    common = {"CustomerName": "安徽佑逸管业有限公司", "CustomerCode": "CT2015030500001", "OwnerName": "超级管理员",
+              "Remark": "", "PrintDate": format_local(utcnow(), "%Y-%m-%d %H:%M"), "TotalAmount": short_amount(total),
+              "TotalAmountUpper": amount_upper(total)}
+    if kind == TemplateKind.QUOTE:
+        return {**common, "QuoteCode": "BJ2015030500002", "QuoteDate": "2015-03-05 20:43", "ContactName": "顾老板",
+                "ContactPhone": "13800000000"}, lines
+    return {**common, "OrderCode": "XS2015030500001", "OrderDate": "2015-03-05 20:42", "Receiver": "顾老板",
+            "ReceiverPhone": "", "ReceiverMobile": "13800000000", "ReceiverAddress": "河北省石家庄市长安区湘江北路49号",
+            "ReceiverZip": "", "DeliveryTime": "随时", "PackageItems": "", "Warehouse": "默认仓库",
+            "LogisticsCompany": "韵达快递", "TrackingNumber": "1201520254894", "ShipDate": "2015-05-31 15:43",
+            "ProductTotal": "660.00", "Freight": "0.00", "Discount": "0.00", "PaidAmount": "660.00",
+            "DebtAmount": "0.00"}, lines
