@@ -59,3 +59,18 @@ def test_quotes_of_others_are_not_found(client):
     assert client.get(f"/quote/{quote.id}").status_code == 404
     assert client.get(f"/quote/{quote.id}/edit").status_code == 404
     assert client.post(f"/quote/row-action/copy/{quote.id}").status_code == 404
+
+
+def test_the_customer_quotes_tab_lists_open_quotes_and_deletes_one(client):
+    customer = make_customer("深圳鼎显自动化设备有限公司")
+    kept, gone = make_quote(customer), make_quote(customer)
+    converted = make_quote(customer)
+    quotes.convert_to_order(converted, admin())
+    db.session.commit()
+    login(client)
+    page = client.get(f"/customer/details/?id={customer.id}").get_data(as_text=True)
+    tab = page.split('id="customer-quotes-tab"')[1].split("</table>")[0]
+    assert kept.number in tab and gone.number in tab and converted.number not in tab
+    response = client.post(f"/quote/delete/?url=/customer/details/?id={customer.id}", data={"id": gone.id})
+    assert response.status_code == 302
+    assert db.session.get(Quote, gone.id) is None and db.session.get(Quote, kept.id) is not None
