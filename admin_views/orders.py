@@ -209,7 +209,7 @@ def _has_debt(row):
 EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=lambda r: r.status == OrderStatus.PENDING)
 LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=lambda r: r.status == OrderStatus.PICKING)
 PAY = OrderPageAction("order.payment", "回款", "pay", visible=_has_debt)
-PAYMENTS = OrderPageAction("order.payments", "回款记录", "view")
+PAYMENTS = OrderPageAction("order.payment_records", "回款记录", "view")
 APPROVE = PostRowAction("approve", "通过审核", "approve", visible=lambda r: r.status == OrderStatus.PENDING,
                         css="btn-outline-success")
 SHIP = PostRowAction("ship", "发货", "ship", confirm="确定将该订单标记为已发货吗？",

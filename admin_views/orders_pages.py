@@ -39,6 +39,10 @@ LIST_ENDPOINTS = {OrderStatus.PENDING: "order_pending", OrderStatus.PICKING: "or
                   OrderStatus.CANCELLED: "order_cancelled"}
 
 
+def list_endpoint(order: SalesOrder) -> str:
+    return "order_return" if order.is_return else LIST_ENDPOINTS[order.status]
+
+
 def parse_lines(form) -> list[LineInput]:
     ids, quantities, prices = form.getlist("product_id"), form.getlist("quantity"), form.getlist("unit_price")
     lines = []
@@ -112,12 +116,12 @@ class OrderPagesView(SecuredView):
                            status_labels={s.value: label for s, label in STATUS_LABELS.items()},
                            actions=allowed_actions(order.status), customer_url=customer_url(order.customer_id),
                            templates={k: printing.templates_of(k) for k in (TemplateKind.PICKING, TemplateKind.SHIPPING)},
-                           default_kind=kind, list_endpoint=LIST_ENDPOINTS.get(order.status),
+                           default_kind=kind, list_endpoint=list_endpoint(order),
                            editable=order.status in order_service.EDITABLE,
                            deletable=order.status in order_service.DELETABLE)
 
     @expose("/<int:order_id>/payments")
-    def payments(self, order_id):
+    def payment_records(self, order_id):
         order = self._order(order_id)
         return redirect(url_for(".detail", order_id=order.id, _anchor="payments"))
 
@@ -254,12 +258,12 @@ class OrderPagesView(SecuredView):
     @expose("/<int:order_id>/delete", methods=["POST"])
     def delete(self, order_id):
         order = self._order(order_id, "delete")
-        number, status = order.number, order.status
+        number, endpoint = order.number, list_endpoint(order)
         try:
             order_service.delete_order(order, current_user)
             db.session.commit()
             flash(f"订单 {number} 已删除", "success")
-            return redirect(url_for(f"{LIST_ENDPOINTS.get(status, 'order_query')}.index_view"))
+            return redirect(url_for(f"{endpoint}.index_view"))
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
