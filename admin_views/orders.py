@@ -7,7 +7,7 @@ Order pages (detail, form, 物流, 回款, print) live in admin_views/orders_pag
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
 from flask_admin.model.template import BaseListRowAction
@@ -322,7 +322,7 @@ class OrderListView(CrmModelView):
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         result = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
         if execute:
-            self._sums = self.sums(search, filters)
+            g.order_list_sums = self.sums(search, filters)  # per request: the view object is shared
         return result
 
     def sums(self, search, filters) -> dict[str, Decimal]:
@@ -366,7 +366,7 @@ class OrderListView(CrmModelView):
 
     def render(self, template, **kwargs):
         if template == self.list_template:
-            kwargs["sums"] = {k: yuan(v) for k, v in getattr(self, "_sums", {}).items()}
+            kwargs["sums"] = {k: yuan(v) for k, v in g.get("order_list_sums", {}).items()}
             kwargs["sum_label"] = self.sum_label
             kwargs["list_tabs"] = self.list_tabs()
         return super().render(template, **kwargs)
