@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
@@ -150,7 +150,6 @@ class CustomerListMixin:
         FilterEqual(Customer.owner_id, "客服专员", options=_choices(Employee)),
         FilterEqual(Customer.province, "省份"),
         FilterEqual(Customer.city, "城市"),
-        FilterLike(Customer.industry, "所属行业"),
         DateTimeBetweenFilter(Customer.created_at, "建档时间"),
         DateTimeBetweenFilter(Customer.last_contact_at, "最近一次联系"),
     )
