@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -464,7 +464,7 @@ class PickingOrderView(OrderListView):
     export_filename = "正在配货订单"
     column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "owner",
                    "order_date", "logistics_company", "tracking_number")
-    column_filters = (FilterEqual(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
+    column_filters = (IntEqualFilter(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
                       LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"))
     page_row_actions = (LOGISTICS, PAY, PAYMENTS)
     post_row_actions = (SHIP,)
@@ -482,7 +482,7 @@ class ShippedOrderView(OrderListView):
     deletable = False  # 5.3: shipped orders may be paid, exported, completed or printed, not deleted
     column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "shipped_by",
                    "shipped_at", "logistics_company", "tracking_number")
-    column_filters = (FilterEqual(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
+    column_filters = (IntEqualFilter(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
                       LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),
                       LocalDateBetweenFilter(SalesOrder.shipped_at, "发货日期"))
     page_row_actions = (PAY, PAYMENTS)
@@ -541,13 +541,13 @@ class OrderQueryView(OrderListView):
         PrefixFilter(SalesOrder.receiver_name, "收货人"),
         PhoneFilter(SalesOrder.receiver_mobile, "联系电话"),
         RegionFilter(SalesOrder.receiver_province, "订单区域"),
-        FilterEqual(SalesOrder.owner_id, "下单客服", options=lazy_options(_employee_choices)),
+        IntEqualFilter(SalesOrder.owner_id, "下单客服", options=lazy_options(_employee_choices)),
         LocalDateBetweenFilter(SalesOrder.order_date, "下单时间"),
         AmountRangeFilter(SalesOrder.payable, "金额段"),
         ProductNameFilter(SalesOrder.id, "产品名称"),
         StatusFilter(SalesOrder.status, "订单状态", options=STATUS_CHOICES),
         ContainsFilter(SalesOrder.remark, "订单备注"),
-        FilterEqual(SalesOrder.customer_id, "客户编号"),
+        IntEqualFilter(SalesOrder.customer_id, "客户编号"),
     )
     list_template = "admin/orders/query.html"
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.services.orders.logistics import save_logistics
 from models.base_data import LogisticsCompany
 from models.orders import OrderStatus, Payment, SalesOrder
 from models.print_templates import PrintTemplate
@@ -296,3 +297,21 @@ def test_template_preview_uses_example_data(client):
     html = client.get(f"/print-template/preview/{template.id}").get_data(as_text=True)
     assert "配货单" in html and "合计金额大写：陆佰陆拾元整" in html and "栀子黄色素" in html and "{$" not in html
     assert "预览" in client.get("/print-template/").get_data(as_text=True)
+
+
+def test_owner_and_logistics_filters(client, app):
+    clerk = make_employee("clerk", role=make_role("客服", SELLER_PERMISSIONS, scopes={"order": "all"}))
+    mine = make_order(owner_id=clerk.id, status=OrderStatus.PICKING)
+    other = make_order(status=OrderStatus.PICKING)
+    builtin = db.session.scalar(select(LogisticsCompany).where(LogisticsCompany.is_builtin.is_(True)))
+    save_logistics(mine, builtin.id, None, None, admin())
+    db.session.commit()
+    login(client)
+    args = {}
+    for endpoint in ("order_query", "order_picking"):
+        view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
+        args[endpoint] = {flt.name: view.get_filter_arg(i, flt) for i, flt in enumerate(view._filters)}
+    html = client.get(f"/order-query/?flt0_{args['order_query']['下单客服']}={clerk.id}").get_data(as_text=True)
+    assert mine.number in html and other.number not in html and 'data-sum="payable">¥660.00' in html
+    html = client.get(f"/order-picking/?flt0_{args['order_picking']['物流公司']}={builtin.id}").get_data(as_text=True)
+    assert mine.number in html and other.number not in html and "LP" in html
