@@ -547,7 +547,7 @@ class OrderQueryView(OrderListView):
         ProductNameFilter(SalesOrder.id, "产品名称"),
         StatusFilter(SalesOrder.status, "订单状态", options=STATUS_CHOICES),
         ContainsFilter(SalesOrder.remark, "订单备注"),
-        IntEqualFilter(SalesOrder.customer_id, "客户编号"),
+        IntEqualFilter(SalesOrder.customer_id, "客户ID"),
     )
     list_template = "admin/orders/query.html"
 
