@@ -76,8 +76,13 @@ def build(scale: int, rng: random.Random) -> None:
         db.session.commit()
     sums.rebuild()
     db.session.commit()
-    db.session.execute(db.text("ANALYZE"))
-    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # What autovacuum does on a live database: statistics and the visibility map for index-only scans.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(db.text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
 
 
 def _filter_url(app, endpoint: str, **values) -> str:
