@@ -1,5 +1,6 @@
 """我的桌面: the home page with real counts of what the user may see."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import redirect, request, url_for
@@ -21,7 +22,7 @@ from models.products import Product
 class Card:
     label: str
     permission: str
-    count: callable  # () -> int, already limited to what the user may see
+    count: Callable[[], int]  # already limited to what the user may see
     endpoint: str
     hint: str
 
