@@ -139,3 +139,29 @@ def test_add_an_order_from_the_customer_order_history_tab(admin_page, live):
     expect(history).to_contain_text("等待审核")
     expect(history).to_contain_text("来电显示盒")
     expect(page.locator("text=销售总额").locator("xpath=following-sibling::td[1]")).to_have_text("0.00")
+
+
+def test_comprehensive_query_form_filters_and_sums(admin_page, live):
+    page = admin_page
+    product = make_product("藻蓝色素", "260.00", spec="1*25/桶")
+    pending = make_order(lines=[(product, "1.12", None)])
+    picking = make_order(lines=[(product, "2", None)], status=OrderStatus.PICKING, paid="100")
+    shipped = make_order(lines=[(product, "3", None)], status=OrderStatus.SHIPPED)
+    db.session.commit()
+    page.click("#crm-menu >> text=订单综合查询")
+    page.wait_for_load_state("load")  # the form script joins the ticked statuses on submit
+    expect(page.locator("#order-sums [data-sum=payable]")).to_have_text("¥1,591.20")
+    page.check("#order-query-form .q-status[value=pending]")
+    page.check("#order-query-form .q-status[value=picking]")
+    page.click("#q-submit")
+    expect(page.locator(f"tr[data-order='{shipped.number}']")).to_have_count(0)
+    expect(page.locator(f"tr[data-order='{pending.number}']")).to_be_visible()
+    expect(page.locator(f"tr[data-order='{picking.number}']")).to_be_visible()
+    expect(page.locator("#order-sums [data-sum=payable]")).to_have_text("¥811.20")
+    expect(page.locator("#order-sums [data-sum=debt]")).to_have_text("¥711.20")
+    expect(page.locator("#order-query-form .q-status[value=picking]")).to_be_checked()
+    page.wait_for_load_state("load")
+    page.fill("#q-amount", "500-1000")
+    page.click("#q-submit")
+    expect(page.locator(f"tr[data-order='{pending.number}']")).to_have_count(0)
+    expect(page.locator("#order-sums [data-sum=payable]")).to_have_text("¥520.00")
