@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 
 from app.extensions import db
-from app.services.customers.bulk import insert_customers
+from app.services.customers.bulk import insert_customers, use_large_cache
 from app.services.customers.records import create_customer
 from app.services.customers.search import name_initials
 from models.accounts import Employee
@@ -105,9 +105,7 @@ class CustomerDemoBuilder:
             "methods": list(db.session.scalars(select(ContactMethod.id))),
         }
         start = db.session.scalar(select(func.max(Customer.id))) or 0
-        if db.session.connection().dialect.name == "sqlite":
-            # Demo volumes only: a large page cache keeps the token B-tree inserts in memory.
-            db.session.connection().exec_driver_sql("PRAGMA cache_size=-1500000")
+        use_large_cache(db.session.connection(), megabytes=1500)
         now = utcnow()
         per_customer = follow_ups / count if count else 0
         made_customers = made_follow_ups = 0

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.services.customers import custom_fields, progress
-from app.services.customers.bulk import insert_customers
+from app.services.customers.bulk import insert_customers, use_large_cache
 from app.services.customers.duplicates import PHONE_FIELDS, PHONE_KEY_COLUMNS, checked_fields, normalised
 from app.services.customers.records import birth_month, clean_values, default_id
 from app.services.customers.search import digits, name_initials
@@ -247,8 +247,9 @@ def _check_duplicates(parsed, result: CheckResult) -> None:
     result.errors.sort()
 
 
-def import_checked(result: CheckResult, actor: Employee, on_progress=None, batch: int = 2000) -> int:
+def import_checked(result: CheckResult, actor: Employee, on_progress=None, batch: int = 10000) -> int:
     """Insert the valid rows; a superadmin's import goes to the pool, anyone else's is owned by them."""
+    use_large_cache(db.session.connection())
     to_pool = bool(actor.role and actor.role.is_superadmin)
     now = utcnow()
     default_category = default_id(CustomerCategory)
