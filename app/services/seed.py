@@ -24,13 +24,29 @@ CUSTOMER_SOURCES = ["主动开拓", "搜索引擎", "媒体广告", "客户介�
 CONTACT_METHODS = ["电话", "电子邮件", "QQ", "微信", "短信", "上门拜访"]
 DEPARTMENTS = {"总经办": [], "销售部": ["销售一部", "销售二部"], "技术部": [], "财务部": [],
                "售后服务部": [], "仓储部": []}
+# Permission sets of the seeded sales roles; administrators adjust them in 分配权限.
+SALES_REP = [
+    "customer.view", "customer.add", "customer.edit", "my_customer.view", "my_customer.share",
+    "my_customer.abandon", "customer_pool.view", "customer_pool.claim", "customer_share.view",
+    "follow_up.view", "follow_up.add", "follow_up.edit", "follow_up_due.view", "customer_import.view",
+    "customer_import.add", "order.view", "order.add", "order.edit", "order.delete", "order.pay", "order.print",
+    "quote.view", "quote.add", "quote.edit", "quote.delete", "quote.print", "quote.convert", "product.view",
+    "employee.view", "employee.edit",
+]
+SALES_MANAGER = SALES_REP + [
+    "customer.export", "customer.assign", "customer_pool.assign", "follow_up.export", "order.approve",
+    "order.export", "quote.export",
+]
+SALES_DIRECTOR = SALES_MANAGER + [
+    "customer.delete", "follow_up.delete", "order.ship", "order.complete", "order.cancel", "product.export",
+]
 # name -> (parent, department, description, permissions, data scope of record-owning screens)
 ROLES = {
-    "销售总监": (None, "销售部", "管理全部销售人员", ["product.view", "product.export"], DataScope.ALL),
-    "销售一部经理": ("销售总监", "销售一部", "查看自己及下属的客户", ["product.view"], DataScope.SUBORDINATES),
-    "销售一部销售员": ("销售一部经理", "销售一部", "只查看自己的客户", ["product.view"], DataScope.SELF),
-    "销售二部经理": ("销售总监", "销售二部", "查看自己及下属的客户", ["product.view"], DataScope.SUBORDINATES),
-    "销售二部销售员": ("销售二部经理", "销售二部", "只查看自己的客户", ["product.view"], DataScope.SELF),
+    "销售总监": (None, "销售部", "管理全部销售人员", SALES_DIRECTOR, DataScope.ALL),
+    "销售一部经理": ("销售总监", "销售一部", "查看自己及下属的客户", SALES_MANAGER, DataScope.SUBORDINATES),
+    "销售一部销售员": ("销售一部经理", "销售一部", "只查看自己的客户", SALES_REP, DataScope.SELF),
+    "销售二部经理": ("销售总监", "销售二部", "查看自己及下属的客户", SALES_MANAGER, DataScope.SUBORDINATES),
+    "销售二部销售员": ("销售二部经理", "销售二部", "只查看自己的客户", SALES_REP, DataScope.SELF),
 }
 ADMIN_USERNAME = "admin"
 
@@ -82,7 +98,7 @@ def _seed_roles(departments) -> None:
             continue
         role = Role(name=name, description=description, parent=roles.get(parent),
                     department=departments.get(department))
-        role.permissions = [RolePermission(code=code) for code in codes]
+        role.permissions = [RolePermission(code=code) for code in sorted(set(codes))]
         set_role_scope(role, "employee", DataScope.SELF)
         for module in ("customer", "order"):
             set_role_scope(role, module, scope)
