@@ -176,15 +176,25 @@ class CustomerListMixin:
         args.extra_args.pop("after", None)  # never copied into sort/filter/search links
         return args
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._auto_joins = []  # formatters read names from per-request lookups; joins only widen sorts
+
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         raw = request.args.get("after", "")
         if execute and raw.isdigit() and sort_column is None:
             self._after = int(raw)
-            try:
-                return super().get_list(0, sort_column, sort_desc, search, filters, execute, page_size)
-            finally:
-                self._after = None
-        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+            page = 0
+        try:
+            count, query = super().get_list(page, sort_column, sort_desc, search, filters, False, page_size)
+        finally:
+            self._after = None
+        if not execute:
+            return count, query
+        # Deferred join: sort and page over narrow index entries (ids only), then load those rows.
+        ids = [row[0] for row in query.with_entities(Customer.id)]
+        rows = {c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(ids)))} if ids else {}
+        return count, [rows[i] for i in ids if i in rows]
 
     def quick_view_condition(self):
         view = customer_extensions.quick_view(request.args.get("qv", ""))

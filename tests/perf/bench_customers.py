@@ -86,14 +86,18 @@ def run(scale: int, workdir: str | None = None) -> list[str]:
     workdir = workdir or tempfile.mkdtemp(prefix="bench-customers-")
     os.makedirs(workdir, exist_ok=True)
     app, build_seconds = _build(scale, workdir, reuse)
-    lines = [f"customers: {scale:,} customers, {3 * scale:,} follow-ups built in {build_seconds:.0f} s "
-             f"(SQLite, {workdir})"]
     from sqlalchemy import func, select
 
     from app.extensions import db
     from app.timeutil import format_local
     from models.base import utcnow
-    from models.customers import Customer
+    from models.customers import Customer, FollowUp
+
+    with app.app_context():
+        customers = db.session.scalar(select(func.count(Customer.id)))
+        follow_ups = db.session.scalar(select(func.count(FollowUp.id)))
+    built = "reused from an earlier run" if reuse else f"built in {build_seconds:.0f} s"
+    lines = [f"customers: {customers:,} customers, {follow_ups:,} follow-ups, {built} (SQLite, {workdir})"]
 
     client = app.test_client()
     client.post("/login", data={"username": "admin", "password": "Admin#2026", "captcha": "TEST"})
