@@ -54,36 +54,29 @@ def digits(value: str | None) -> str:
 
 
 def _bigrams(text: str) -> set[str]:
-    grams = set()
-    for chunk in text.lower().split():
-        if len(chunk) == 1:
-            continue
-        for i in range(len(chunk) - 1):
-            grams.add(chunk[i:i + 2])
-    return grams
+    return {chunk[i:i + 2] for chunk in text.lower().split() for i in range(len(chunk) - 1)}
 
 
 def _digit_grams(text: str) -> set[str]:
-    grams = set()
-    for run in _DIGITS.findall(text):
-        for i in range(len(run) - 3):
-            grams.add(run[i:i + 4])
-    return grams
+    return {run[i:i + 4] for run in _DIGITS.findall(text) for i in range(len(run) - 3)}
 
 
 def tokens_for(values: dict) -> set[str]:
-    """Tokens of one customer, from a dict of its column values."""
+    """Tokens of one customer, from a dict of its column values (bigrams are 2 and grams 4 characters)."""
     tokens: set[str] = set()
-    texts = [values.get(name) or "" for name in TEXT_FIELDS]
-    texts.append((values.get("remark") or "")[:REMARK_CHARS])
-    for text in texts:
+    for name in TEXT_FIELDS:
+        text = values.get(name)
         if text:
             tokens |= _bigrams(text)
-            tokens |= _digit_grams(text)
+            if any(ch.isdigit() for ch in text):
+                tokens |= _digit_grams(text)
+    remark = values.get("remark")
+    if remark:
+        tokens |= _bigrams(remark[:REMARK_CHARS]) | _digit_grams(remark[:REMARK_CHARS])
     for key in PHONE_KEYS:
         if values.get(key):
             tokens |= _digit_grams(values[key])
-    return {token[:40] for token in tokens}
+    return tokens
 
 
 def _values(customer: Customer) -> dict:
