@@ -138,13 +138,12 @@ def _sync_primary_contact(customer: Customer) -> None:
 
 
 def create_customer(values: dict, actor: Employee, owner: Employee | None = None, to_pool: bool = False,
-                    custom_values: dict | None = None, check: bool = True) -> Customer:
+                    custom_values: dict | None = None) -> Customer:
     """添加客户: the actor is 建档客服 and, unless given otherwise, 客服专员."""
     cleaned = clean_values(values)
     cleaned["category_id"] = cleaned["category_id"] or default_id(CustomerCategory)
     cleaned["source_id"] = cleaned["source_id"] or default_id(CustomerSource)
-    if check:
-        check_duplicates(cleaned)
+    check_duplicates(cleaned)
     fields = custom_fields.clean(custom_values or {})
     now = utcnow()
     customer = Customer(code=numbering.next_number("CT"), creator_id=actor.id, created_at=now)
