@@ -17,10 +17,10 @@ from admin_views.base_data import (
     WarehouseView,
 )
 from admin_views.customer_followups import DueFollowUpView, FollowUpView
+from admin_views.customer_import import CustomerImportView
 from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
-from admin_views.customer_import import CustomerImportView
 from admin_views.home import HomeView
 from admin_views.orders import (
     CancelledOrderView,
@@ -60,9 +60,9 @@ VIEWS = [
     (MyCustomerView, Customer, "my_customer"),
     (FollowUpView, FollowUp, "follow_up"),
     (DueFollowUpView, FollowUp, "follow_up_due"),
+    (CustomerImportView, None, "customer_import"),
     (ShareView, CustomerShare, "customer_share"),
     (PoolView, Customer, "customer_pool"),
-    (CustomerImportView, None, "customer_import"),
     (CustomerCategoryView, CustomerCategory, "customer_category"),
     (CustomerSourceView, CustomerSource, "customer_source"),
     (PendingOrderView, SalesOrder, "order_pending"),

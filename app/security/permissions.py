@@ -21,15 +21,15 @@ ACTION_LABELS = {
     "password": "修改密码",
     "permission": "分配权限",
     "transfer": "客户转移",
-    "share": "共享",
-    "abandon": "放弃",
-    "claim": "领用",
     "ship": "发货",
     "complete": "订单完成",
     "cancel": "取消订单",
     "pay": "回款",
     "print": "打印",
     "convert": "转为销售",
+    "share": "共享",
+    "abandon": "放弃",
+    "claim": "领用",
 }
 
 # Menu categories in the manual's order (chapters 4-12); the registry keeps this order.
