@@ -39,6 +39,23 @@ from app.timeutil import format_local
 log = logging.getLogger(__name__)
 
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def send_temporary_xlsx(path: str, filename: str):
+    """Send a generated workbook as a download and remove the file once the response is done."""
+
+    @after_this_request
+    def _cleanup(response):
+        try:
+            os.unlink(path)
+        except OSError:
+            current_app.logger.warning("could not remove %s", path)
+        return response
+
+    return send_file(path, as_attachment=True, download_name=f"{filename}.xlsx", mimetype=XLSX_MIMETYPE)
+
+
 def lazy_options(load):
     """Filter choices read from the database on each request (never at import time)."""
 
@@ -318,14 +335,4 @@ class CrmModelView(SecuredMixin, ModelView):
                                  args.filters, execute=False, page_size=0)
         headers = [label for _, label in self._export_columns]
         path = write_workbook([(self.name[:31], headers, self.export_rows(query))])
-
-        @after_this_request
-        def _cleanup(response):
-            try:
-                os.unlink(path)
-            except OSError:
-                current_app.logger.warning("could not remove %s", path)
-            return response
-
-        return send_file(path, as_attachment=True, download_name=f"{self.export_filename}.xlsx",
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return send_temporary_xlsx(path, self.export_filename)

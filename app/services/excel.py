@@ -60,6 +60,8 @@ def write_workbook(
         for row_index, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
                 cell = _cell(value)
+                if cell == "":
+                    continue  # most optional columns are empty; skipping them keeps big exports fast
                 if isinstance(cell, str):
                     sheet.write_string(row_index, col, cell)
                 else:
