@@ -1,14 +1,11 @@
 """导出Excel of customer lists: small exports stream at once, big ones run as a job with a progress page."""
 
-import os
-
-from flask import abort, after_this_request, current_app, redirect, request, send_file
+from flask import abort, current_app, redirect, request, send_file
 from flask_admin import expose
 from flask_login import current_user
 
+from admin_views.base import XLSX_MIMETYPE, send_temporary_xlsx
 from app.services.customers import exports, progress
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ExportMixin:
@@ -27,17 +24,7 @@ class ExportMixin:
         query = self.export_query()
         limit = current_app.config.get("EXPORT_INLINE_LIMIT", 5000)
         if exports.capped_count(query, limit + 1) <= limit:
-            path = exports.write_export(query)
-
-            @after_this_request
-            def _cleanup(response):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    current_app.logger.warning("could not remove %s", path)
-                return response
-
-            return send_file(path, as_attachment=True, download_name=f"{self.export_filename}.xlsx", mimetype=XLSX)
+            return send_temporary_xlsx(exports.write_export(query), self.export_filename)
         from jobs import enqueue
         from jobs.customers import export_customers
 
@@ -60,4 +47,4 @@ class ExportMixin:
         if status is None or status.get("state") != "done":
             abort(404)
         return send_file(progress.path_for(token, ".xlsx"), as_attachment=True,
-                         download_name=status.get("filename", "导出.xlsx"), mimetype=XLSX)
+                         download_name=status.get("filename", "导出.xlsx"), mimetype=XLSX_MIMETYPE)
