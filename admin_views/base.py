@@ -267,6 +267,24 @@ class CrmModelView(SecuredMixin, ModelView):
             return False
         return super().is_action_allowed(name)
 
+    record_noun = "记录"
+
+    def delete_record(self, row):
+        """Remove one row; views whose rows a service deletes (keeping totals right) override this."""
+        self.on_model_delete(row)
+        db.session.delete(row)
+
+    def delete_model(self, model):
+        try:
+            self.delete_record(model)
+            db.session.commit()
+        except (DomainError, IntegrityError) as exc:
+            db.session.rollback()
+            self.handle_view_exception(exc)
+            return False
+        self.after_model_delete(model)
+        return True
+
     @action("delete", "删除", "确定要删除选中的记录吗？删除后不能恢复。")
     def action_delete(self, ids):
         """Bulk delete: one transaction, refused as a whole when any row may not go."""
@@ -275,10 +293,9 @@ class CrmModelView(SecuredMixin, ModelView):
         try:
             rows = [self.get_one(i) for i in ids]
             for row in rows:
-                self.on_model_delete(row)
-                db.session.delete(row)
+                self.delete_record(row)
             db.session.commit()
-            flash(f"已删除 {len(rows)} 条记录", "success")
+            flash(f"已删除 {len(rows)} 条{self.record_noun}", "success")
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")

@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -149,30 +148,11 @@ class FollowUpView(CrmModelView):
                 "employee_id": str(follow_up.employee_id or "")}
         return self._page(customer, follow_up, data)
 
-    @action("delete", "删除", "确定要删除选中的联系记录吗？删除后不能恢复。")
-    def action_delete(self, ids):
-        """Bulk delete through the service, so each customer's 最近一次联系 follows."""
-        if not self.can_delete:
-            abort(403)
-        try:
-            rows = [self.get_one(i) for i in ids]
-            for row in rows:
-                followups.delete_follow_up(row)
-            db.session.commit()
-            flash(f"已删除 {len(rows)} 条联系记录", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+    record_noun = "联系记录"
 
-    def delete_model(self, model):
-        try:
-            followups.delete_follow_up(model)
-            db.session.commit()
-            return True
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return False
+    def delete_record(self, row):
+        """Through the service, so each customer's 最近一次联系 follows."""
+        followups.delete_follow_up(row)
 
 
 def _end_of_today_utc() -> datetime:
