@@ -1,16 +1,10 @@
 """导出Excel (manual 4.1, figure 4-9): two sheets, 客户资料 and 联系人, streamed, formulas neutralised."""
 
-import os
-import tempfile
-from datetime import date, datetime
-
-import xlsxwriter
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.services.customers import custom_fields
-from app.services.excel import neutralise
-from app.timeutil import to_local
+from app.services.excel import write_workbook
 from models.accounts import Employee
 from models.base_data import CustomerCategory, CustomerSource
 from models.customers import Customer, CustomerContact, CustomerFieldValue
@@ -74,41 +68,11 @@ def contact_rows(query):
                contact.remark]
 
 
-def _cell(value):
-    """Text for the sheet (dates as the UI shows them); None for an empty cell, which is skipped."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return to_local(value).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    return neutralise(str(value))
-
-
 def write_export(query, path: str | None = None, progress=None) -> str:
-    """Like app.services.excel.write_workbook (string cells, formulas neutralised, constant memory),
-    but empty cells are not written: most customer columns are empty and 100,000 rows must take seconds."""
+    """The 客户资料 and 联系人 sheets of exactly the customers the query selects."""
     fields = custom_fields.all_fields()
-    if path is None:
-        fd, path = tempfile.mkstemp(suffix=".xlsx")
-        os.close(fd)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_numbers": False, "strings_to_urls": False})
-    bold = workbook.add_format({"bold": True})
-    written = 0
-    for title, headers, rows in (("客户资料", CUSTOMER_HEADERS + [f.name for f in fields], customer_rows(query, fields)),
-                                 ("联系人", CONTACT_HEADERS, contact_rows(query))):
-        sheet = workbook.add_worksheet(title)
-        sheet.write_row(0, 0, headers, bold)
-        sheet.set_column(0, len(headers) - 1, 16)
-        write = sheet.write_string
-        for row_index, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                text = _cell(value)
-                if text is not None:
-                    write(row_index, col, text)
-            written += 1
-            if progress and written % 2000 == 0:
-                progress(written)
-    workbook.close()
-    return path
+    return write_workbook(
+        [("客户资料", CUSTOMER_HEADERS + [f.name for f in fields], customer_rows(query, fields)),
+         ("联系人", CONTACT_HEADERS, contact_rows(query))],
+        path=path, progress=progress,
+    )
