@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from admin_views.base import CrmModelView, PageRowAction, lazy_options
 from admin_views.customer_forms import follow_up_choices, follow_up_values, local_input
+from admin_views.customer_search import CustomerIndexSearchMixin
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.customers import followups
-from app.services.customers.search import search_condition
 from app.services.customers.visibility import can_view
 from app.services.errors import DomainError
 from app.timeutil import format_local, local_to_utc, local_today
@@ -45,7 +45,7 @@ LABELS = {"customer": "客户名称", "contact_name": "联系人", "contact_phon
           "next_goal": "下次目标", "employee": "联系客服"}
 
 
-class FollowUpView(CrmModelView):
+class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
     screen = Screen("follow_up", "联系记录管理", "客户管理", ("view", "add", "edit", "delete", "export"), scoped=False)
     scope_module = "customer"
     owner_attr = "employee_id"
@@ -63,17 +63,7 @@ class FollowUpView(CrmModelView):
     column_searchable_list = ("content",)  # shows the box; the search goes through the customer token index
     can_create = False  # 添加联系记录 starts from a customer
 
-    def search_placeholder(self):
-        return "客户编号/名称/拼音简码/联系人/电话"
-
-    def _apply_search(self, query, count_query, joins, count_joins, search):
-        condition = search_condition(search)
-        if condition is not None:
-            matching = FollowUp.customer_id.in_(select(Customer.id).where(condition))
-            query = query.filter(matching)
-            if count_query is not None:
-                count_query = count_query.filter(matching)
-        return query, count_query, joins, count_joins
+    customer_id_column = FollowUp.__table__.c.customer_id  # a Column: a mapped attribute would bind to the view
     column_filters = (
         FilterEqual(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),
         DateTimeBetweenFilter(FollowUp.contacted_at, "联系时间"),

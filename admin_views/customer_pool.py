@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from admin_views.base import CrmModelView, PostRowAction, format_datetime
 from admin_views.customer_forms import choice_lists
+from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin
 from app.extensions import db
 from app.security.permissions import Screen, can
 from app.security.scope import can_see_owner
 from app.services.customers import pool, records, sharing
-from app.services.customers.search import search_condition
 from app.services.errors import DomainError
 from app.timeutil import format_local
 from models.customers import Customer, CustomerShare
@@ -184,7 +184,7 @@ def _share_customer(view, context, model, name):
     return Markup(f'<a href="{escape(url)}">{escape(model.customer.name)}</a>')
 
 
-class ShareView(CrmModelView):
+class ShareView(CustomerIndexSearchMixin, CrmModelView):
     screen = Screen("customer_share", "共享客户列表", "客户管理", ("view",))
     list_template = "admin/customers/list.html"
     can_create = False
@@ -210,9 +210,6 @@ class ShareView(CrmModelView):
                                       or row.customer.owner_id == current_user.id),)
     TABS = (("to_me", "共享给我"), ("mine", "我的共享"))
 
-    def search_placeholder(self):
-        return "客户编号/名称/电话/联系人/地址"
-
     def current_tab(self):
         tab = request.args.get("tab", "to_me")
         return tab if tab in dict(self.TABS) else "to_me"
@@ -234,14 +231,7 @@ class ShareView(CrmModelView):
     def get_count_query(self):
         return self._narrow(super().get_count_query())
 
-    def _apply_search(self, query, count_query, joins, count_joins, search):
-        condition = search_condition(search)
-        if condition is not None:
-            matching = CustomerShare.customer_id.in_(select(Customer.id).where(condition))
-            query = query.filter(matching)
-            if count_query is not None:
-                count_query = count_query.filter(matching)
-        return query, count_query, joins, count_joins
+    customer_id_column = CustomerShare.__table__.c.customer_id
 
     def get_one(self, id):
         row = db.session.get(CustomerShare, int(id)) if str(id).isdigit() else None
