@@ -73,21 +73,27 @@ customer_extensions.register_quick_view("contract_ending", "合同即将到期",
 customer_extensions.register_quick_view("birthday", "本月生日", _birthday_this_month)
 
 
-def _names(model):
-    """id -> name of a small lookup table, once per request (formatters of 20+ rows)."""
-    cache = g.setdefault("customer_name_cache", {})
+def _lookup_rows(model) -> list[tuple[int, str]]:
+    """(id, name) of a small lookup table in display order, read once per request and shared by the
+    row formatters and the filter choices."""
+    cache = g.setdefault("customer_lookup_rows", {})
     if model not in cache:
         name = Employee.real_name if model is Employee else model.name
-        cache[model] = dict(db.session.execute(select(model.id, name)).all())
+        order = Employee.real_name if model is Employee else model.sort_order
+        cache[model] = db.session.execute(select(model.id, name).order_by(order, model.id)).all()
+    return cache[model]
+
+
+def _names(model):
+    """id -> name, for formatters of 20+ rows."""
+    cache = g.setdefault("customer_name_cache", {})
+    if model not in cache:
+        cache[model] = dict(_lookup_rows(model))
     return cache[model]
 
 
 def _choices(model):
-    def load():
-        order = Employee.real_name if model is Employee else model.sort_order
-        name = Employee.real_name if model is Employee else model.name
-        return [(str(i), n) for i, n in db.session.execute(select(model.id, name).order_by(order, model.id))]
-    return lazy_options(load)
+    return lazy_options(lambda: [(str(i), n) for i, n in _lookup_rows(model)])
 
 
 def _fmt_name(view, context, model, name):

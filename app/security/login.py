@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -43,7 +44,7 @@ def load_user(user_key: str):
         user_id, version = (int(part) for part in user_key.split(":", 1))
     except ValueError:
         return None
-    employee = db.session.get(Employee, user_id)
+    employee = db.session.get(Employee, user_id, options=[joinedload(Employee.role)])  # one query, not two
     if employee is None or employee.session_version != version or not employee.is_enabled:
         return None
     return employee
