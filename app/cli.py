@@ -79,6 +79,16 @@ def demo_command(products, employees, customers, follow_ups, seed):
     click.echo(f"客户：{made[0]}，联系记录：{made[1]}")
 
 
+@crm_cli.command("rebuild-order-sums")
+def rebuild_order_sums_command():
+    """Recompute the daily 订单金额汇总 buckets (after changing DISPLAY_TIMEZONE or loading orders in bulk)."""
+    from app.services.orders import sums
+
+    buckets = sums.rebuild()
+    db.session.commit()
+    click.echo(f"已重算订单金额汇总：{buckets} 个日汇总")
+
+
 def _safe_url() -> str:
     url = db.engine.url
     return url.render_as_string(hide_password=True) if url else current_app.config["SQLALCHEMY_DATABASE_URI"]
