@@ -239,6 +239,8 @@ class CrmModelView(SecuredMixin, ModelView):
         return self._scoped(super().get_count_query())
 
     def get_one(self, id):
+        if not self._valid_pk(id):
+            abort(404)  # a crafted id such as "abc" must not reach PostgreSQL as an integer
         obj = super().get_one(id)
         if obj is None:
             abort(404)
@@ -247,6 +249,19 @@ class CrmModelView(SecuredMixin, ModelView):
         ):
             abort(404)
         return obj
+
+    def _valid_pk(self, id) -> bool:
+        columns = self.model.__table__.primary_key.columns
+        if len(columns) != 1:
+            return True
+        try:
+            python_type = next(iter(columns)).type.python_type
+        except NotImplementedError:
+            return True
+        if python_type is int:
+            text = str(id)
+            return text.isdigit() and len(text) <= 18
+        return True
 
     # Errors ----------------------------------------------------------------
     def handle_view_exception(self, exc):

@@ -100,3 +100,17 @@ def test_granting_a_permission_opens_exactly_that_endpoint(app, client, action):
     }
     assert status.pop(action) in (200, 302, 404)  # 404: allowed, but record 999 does not exist
     assert set(status.values()) == {403}
+
+
+def test_crafted_non_numeric_ids_are_404_on_every_screen(app, client):
+    login(client)
+    for view in [v for v in _secured_views(app) if isinstance(v, CrmModelView)]:
+        with app.test_request_context():
+            edit = url_for(f"{view.endpoint}.edit_view", id="abc")
+            delete = url_for(f"{view.endpoint}.delete_view")
+            action = url_for(f"{view.endpoint}.action_view")
+        if view.can_edit:
+            assert client.get(edit).status_code == 404, view.endpoint
+        if view.can_delete:
+            assert client.post(delete, data={"id": "1 OR 1=1"}).status_code == 404, view.endpoint
+            assert client.post(action, data={"action": "delete", "rowid": ["abc"]}).status_code == 404, view.endpoint
