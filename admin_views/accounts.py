@@ -170,22 +170,17 @@ class EmployeeView(CrmModelView):
     def on_model_change(self, form, model, is_created):
         if is_created:
             organisation.prepare_new_employee(model, form.password.data or "")
-        organisation.guard_role_assignment(model, current_user)
-        if not is_created and model.id == current_user.id and not model.is_enabled:
-            raise ValidationFailed("不能停用自己的账号")
+        organisation.guard_employee_change(model, current_user)
 
     def on_model_delete(self, model):
         organisation.guard_employee_delete(model, current_user)
 
     def do_disable(self, obj):
-        if obj.id == current_user.id:
-            raise ValidationFailed("不能停用自己的账号")
-        organisation.guard_role_assignment(obj, current_user)
-        obj.is_enabled = False
+        organisation.set_enabled(obj, False, current_user)
         return f"账号“{obj.username}”已停用，将无法再登录系统"
 
     def do_enable(self, obj):
-        obj.is_enabled = True
+        organisation.set_enabled(obj, True, current_user)
         return f"账号“{obj.username}”已启用"
 
     @expose("/permissions/<int:employee_id>")

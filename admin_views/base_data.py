@@ -8,7 +8,6 @@ from admin_views.base import CrmModelView, PostRowAction, format_bool, format_da
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services import base_data
-from app.services.errors import ValidationFailed
 
 CRUD = ("view", "add", "edit", "delete")
 NAME_RULES = {"validators": [DataRequired("名称不能为空"), Length(max=50, message="名称不能超过 50 个字")]}
@@ -126,11 +125,6 @@ class WarehouseView(DefaultFlagView):
         "is_default": lambda v, c, m, n: "默认" if m.is_default else "",
         "is_enabled": format_bool,
     }
-
-    def on_model_change(self, form, model, is_created):
-        if model.is_default and not model.is_enabled:
-            raise ValidationFailed("停用的仓库不能设为默认")
-        super().on_model_change(form, model, is_created)
 
 
 class SupplierView(DefaultFlagView):

@@ -56,6 +56,7 @@ class Department(SortedMixin, db.Model):
 
 class Warehouse(DefaultFlagMixin, SortedMixin, db.Model):
     __tablename__ = "warehouses"
+    __table_args__ = {"info": {"label": "仓库"}}
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Unicode(50), unique=True, nullable=False)
     contact: Mapped[str | None] = mapped_column(Unicode(50))

@@ -11,7 +11,7 @@ def set_default(obj) -> None:
     """Make obj the one 默认 row of its table, clearing the previous default (manual 3.1, 3.2, 3.9)."""
     model = type(obj)
     if getattr(obj, "is_enabled", True) is False:
-        raise ValidationFailed("停用的记录不能设为默认")
+        raise ValidationFailed(f"停用的{model.__table__.info.get('label', '记录')}不能设为默认")
     db.session.flush()
     db.session.execute(update(model).where(model.id != obj.id).values(is_default=False))
     obj.is_default = True

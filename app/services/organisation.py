@@ -66,6 +66,20 @@ def guard_role_assignment(employee: Employee, actor: Employee) -> None:
         raise Forbidden("只有超级管理员可以分配超级管理员角色")
 
 
+def guard_employee_change(employee: Employee, actor: Employee) -> None:
+    """Rules for every save of an account by someone: no self-disabling, 超级管理员 only from a superadmin."""
+    guard_role_assignment(employee, actor)
+    if employee.id is not None and employee.id == actor.id and not employee.is_enabled:
+        raise ValidationFailed("不能停用自己的账号")
+
+
+def set_enabled(employee: Employee, enabled: bool, actor: Employee) -> None:
+    """停用 / 启用 an account; a disabled account cannot log in and keeps its history."""
+    employee.is_enabled = enabled
+    guard_employee_change(employee, actor)
+    db.session.flush()
+
+
 def prepare_new_employee(employee: Employee, password: str) -> None:
     employee.username = (employee.username or "").strip()
     if not employee.username:

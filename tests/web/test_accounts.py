@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from models.accounts import Employee, Role
 from models.base_data import Department
-from tests.helpers import PASSWORD, login, make_employee, make_role
+from tests.helpers import PASSWORD, admin, login, make_employee, make_role
 
 
 def _role(db, name):
@@ -231,3 +231,14 @@ def test_employee_permissions_page_lists_what_the_role_grants(client, db):
     assert "产品信息管理：查看、上架/下架" in page
     assert "仓库信息管理：查看" in page
     assert "员工信息管理" not in page
+
+
+def test_nobody_disables_their_own_account(client, db):
+    login(client)
+    me = admin()
+    page = client.post(f"/employee/row-action/disable/{me.id}", follow_redirects=True).get_data(as_text=True)
+    assert "不能停用自己的账号" in page
+    page = client.post(f"/employee/edit/?id={me.id}", data={"real_name": "系统管理员", "role": str(me.role_id)},
+                       follow_redirects=True).get_data(as_text=True)  # the unticked 可用状态 box
+    assert "不能停用自己的账号" in page
+    assert _employee(db, "admin").is_enabled
