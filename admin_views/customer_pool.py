@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from admin_views.base import CrmModelView, PostRowAction, format_datetime
 from admin_views.customer_forms import choice_lists
 from admin_views.customer_search import CustomerIndexSearchMixin
-from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin
+from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
 from app.extensions import db
 from app.security.permissions import Screen, can
 from app.security.scope import can_see_owner
@@ -20,20 +21,12 @@ from app.timeutil import format_local
 from models.customers import Customer, CustomerShare
 
 
-class _EditLink(PostRowAction):
-    """GET link to the customer form (the form itself posts)."""
+class _ShareLink(BaseListRowAction):
+    """共享 on 我的客户列表: the share page of that customer."""
 
     def __init__(self):
-        super().__init__("edit", "编辑", "view")
+        super().__init__("共享")
 
-    def render(self, context, row_id, row):
-        if not can("customer.edit"):
-            return ""
-        url = url_for("customer.edit_view", id=row_id, url=request.full_path)
-        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" href="{escape(url)}">编辑</a>')
-
-
-class _ShareLink(_EditLink):
     def render(self, context, row_id, row):
         view = context.resolve("admin_view")
         if not view.allowed("share"):
@@ -67,7 +60,7 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
         return redirect(url_for("customer.bulk_view", kind="assign", ids=",".join(ids), url=self.get_url(".index_view")))
 
     def get_list_row_actions(self):
-        return [_EditLink(), _ShareLink()] + list(self.post_row_actions)
+        return [EditCustomerLink(), _ShareLink()] + list(self.post_row_actions)
 
     def current_tab(self):
         tab = request.args.get("tab", "mine")

@@ -35,6 +35,9 @@ def test_search_matches_every_field_the_manual_lists(db):
     assert names("104210") == ["北京世纪城有限公司"]
     assert names("中国银行") == ["北京世纪城有限公司"]
     assert names("系统管理员") == ["北京世纪城有限公司", "重庆银河商行"]  # 客服专员
+    assert names("管理员") == ["北京世纪城有限公司", "重庆银河商行"]  # part of the 客服专员's name
+    assert names("345") == ["北京世纪城有限公司"]  # a 3-digit piece of the mobile (no 4-gram to look up)
+    assert names("33") == ["重庆银河商行"]  # two digits: only the landline has "33"
     code = db.session.scalar(select(Customer.code).where(Customer.name == "重庆银河商行"))
     assert names(code.lower()) == ["重庆银河商行"]
     assert names("世纪 华强") == ["北京世纪城有限公司"]
@@ -55,3 +58,11 @@ def test_search_respects_data_scope(db):
     make_customer(admin(), name="管理员的世纪公司")
     scoped = apply_scope(select(Customer), Customer.owner_id, zhang, "customer")
     assert names("世纪", scoped) == ["张三的世纪公司"]
+
+
+def test_one_character_owner_name_is_not_a_substring_search(db):
+    seller = make_role("销售员", ["customer.view"])
+    wang = make_employee("wangwu", role=seller, real_name="王五")
+    make_customer(wang, name="重庆银河商行")
+    assert names("王") == []  # a surname alone does not list every customer of every 王
+    assert names("王五") == ["重庆银河商行"]

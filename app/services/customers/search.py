@@ -135,8 +135,14 @@ def _capped_count(token: str, cap: int = COUNT_CAP) -> int:
 
 
 def _query_tokens(term: str) -> set[str]:
-    if term.isdigit() and len(term) >= 4:
-        return _digit_grams(term)
+    """Tokens every match of the term must have; none for terms too short to be indexed.
+
+    Phones are indexed as 4-digit grams only, so a 2-3 digit fragment has no token that all its
+    matches share: it is answered by LIKE, newest first (such fragments are in a few percent of
+    all phone numbers, so a page fills after a short scan). The same holds for one character.
+    """
+    if term.isdigit():
+        return _digit_grams(term) if len(term) >= 4 else set()
     return _bigrams(term) if len(term) >= 2 else set()
 
 
@@ -159,8 +165,15 @@ def _confirm(term: str):
 
 
 def _owner_ids(term: str) -> list[int]:
-    """客服专员 by exact name: a search for an employee's name also lists that employee's customers."""
-    return list(db.session.scalars(select(Employee.id).where(Employee.real_name == term).limit(50)))
+    """客服专员 by name: a search for (part of) an employee's name also lists that employee's customers.
+
+    One character matches whole names only (a surname alone would list most of the company).
+    """
+    if len(term) < 2 or term.isdigit():
+        condition = Employee.real_name == term
+    else:
+        condition = Employee.real_name.like(f"%{_escape_like(term)}%", escape="\\")
+    return list(db.session.scalars(select(Employee.id).where(condition).limit(50)))
 
 
 def search_condition(query: str):
