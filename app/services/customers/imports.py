@@ -78,6 +78,8 @@ class CheckResult:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # the common case first: 2 million calls per 100,000 rows
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -33,6 +33,7 @@ OTHER_FIELDS = ("gender", "birthday", "is_lunar_birthday", "category_id", "sourc
 PHONE_LABELS = ("固定电话", "联系手机", "办公电话", "传真")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+\-\s()（）转#,，/]*$")
+GENDER_VALUES = frozenset(g.value for g in Gender)
 
 
 def clean_values(values: dict) -> dict:
@@ -59,9 +60,9 @@ def clean_values(values: dict) -> dict:
     if cleaned["website"] and not re.match(r"^(https?://)?[\w.-]+\.[a-z]{2,}(\S*)$", cleaned["website"], re.I):
         errors.append("网站地址格式不正确")
     gender = values.get("gender") or None
-    if gender is not None and gender not in {g.value for g in Gender}:
+    if gender is not None and gender not in GENDER_VALUES:
         errors.append("性别只能是先生或女士")
-    cleaned["gender"] = Gender(gender) if gender in {g.value for g in Gender} else None
+    cleaned["gender"] = Gender(gender) if gender in GENDER_VALUES else None
     for field in ("birthday", "contract_start", "contract_end"):
         value = values.get(field)
         if value is not None and not isinstance(value, date):
