@@ -19,12 +19,13 @@ from admin_views.base import (
     lazy_options,
 )
 from admin_views.base_data import CRUD, TreeListMixin
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
 from app.security.scope import scope_of
 from app.services import organisation
 from app.services.accounts import change_password
-from app.services.errors import DomainError, ValidationFailed
+from app.services.errors import ValidationFailed
 from models.accounts import Employee, LoginLog, Role
 from models.enums import DataScope
 
@@ -62,15 +63,11 @@ class RoleView(TreeListMixin, CrmModelView):
             codes = set(request.form.getlist("perm"))
             scopes = {key[len("scope_"):]: value for key, value in request.form.items()
                       if key.startswith("scope_")}
-            try:
+            with committed(f"角色“{role.name}”的权限已保存") as outcome:
                 organisation.assign_permissions(role, codes, scopes, current_user)
-                db.session.commit()
-                flash(f"角色“{role.name}”的权限已保存", "success")
+            if not outcome.failed:
                 return redirect(self.get_url(".index_view"))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                role = db.session.get(Role, role_id)
+            role = db.session.get(Role, role_id)
         held = {p.code for p in role.permissions}
         scopes = {row.module: row.scope.value for row in role.data_scopes}
         return self.render("admin/crm/role_permissions.html", role=role, tree=registry.tree(),
@@ -199,17 +196,14 @@ class EmployeeView(CrmModelView):
         employee = self.get_one(str(employee_id))
         organisation_error = None
         if request.method == "POST":
-            try:
+            with committed(f"已修改“{employee.real_name}”的密码", flash_error=False) as outcome:
                 organisation.guard_role_assignment(employee, current_user)
                 if request.form.get("new_password") != request.form.get("confirm_password"):
                     raise ValidationFailed("两次输入的新密码不一致")
                 change_password(employee, request.form.get("new_password", ""))
-                db.session.commit()
-                flash(f"已修改“{employee.real_name}”的密码", "success")
+            if not outcome.failed:
                 return redirect(self.get_url(".index_view"))
-            except DomainError as exc:
-                db.session.rollback()
-                organisation_error = exc.message
+            organisation_error = outcome.error
         return self.render("admin/crm/password.html", employee=employee, error=organisation_error,
                            need_old=False)
 
@@ -223,13 +217,9 @@ class EmployeeView(CrmModelView):
             flash("请选择要转移给的员工", "error")
             return redirect(self.get_url(".index_view"))
         source_ids = [self.get_one(i).id for i in ids]
-        try:
+        with committed() as outcome:
             moved = organisation.transfer_records(source_ids, target)
-            db.session.commit()
-            flash(f"已将 {moved} 条记录转移给“{target.real_name}”", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+            outcome.message = f"已将 {moved} 条记录转移给“{target.real_name}”"
         return redirect(self.get_url(".index_view"))
 
     action_permissions = {"transfer": "transfer"}

@@ -31,6 +31,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
 from app.security.scope import apply_scope, can_see_owner
@@ -334,15 +335,11 @@ class CrmModelView(SecuredMixin, ModelView):
         """Bulk delete: one transaction, refused as a whole when any row may not go."""
         if not self.can_delete:
             abort(403)
-        try:
+        with committed() as outcome:
             rows = [self.get_one(i) for i in ids]
             for row in rows:
                 self.delete_record(row)
-            db.session.commit()
-            flash(f"已删除 {len(rows)} 条{self.record_noun}", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+            outcome.message = f"已删除 {len(rows)} 条{self.record_noun}"
 
     # POST row actions ----------------------------------------------------------
     post_row_actions: tuple[PostRowAction, ...] = ()
@@ -359,13 +356,8 @@ class CrmModelView(SecuredMixin, ModelView):
             abort(404)
         self.require(action.permission)
         obj = self.get_one(record_id)
-        try:
-            message = getattr(self, f"do_{action_name}")(obj)
-            db.session.commit()
-            flash(message, "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        with committed() as outcome:
+            outcome.message = getattr(self, f"do_{action_name}")(obj)
         return redirect(self._return_url())
 
     def _return_url(self):

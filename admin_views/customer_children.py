@@ -5,10 +5,10 @@ from flask_admin import expose
 from flask_login import current_user
 
 from admin_views.customer_forms import parse_date
+from admin_views.transactions import committed
 from app.extensions import db
 from app.services.customers import contacts, documents
 from app.services.customers.visibility import can_manage
-from app.services.errors import DomainError
 from models.customers import CustomerContact, CustomerDocument, Gender
 
 
@@ -26,14 +26,9 @@ class CustomerChildrenMixin:
     @expose("/<int:customer_id>/documents", methods=("POST",))
     def document_add(self, customer_id):
         customer = self.managed_customer(customer_id)
-        try:
+        with committed("文档已上传"):
             documents.add_document(customer, request.form.get("name"), request.form.get("category"),
                                    request.form.get("description"), request.files.getlist("files"), current_user)
-            db.session.commit()
-            flash("文档已上传", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
         return self._detail(customer.id, "#tab-documents")
 
     @expose("/document/<int:document_id>/delete", methods=("POST",))
@@ -51,16 +46,13 @@ class CustomerChildrenMixin:
 
     def _save_contact(self, customer, contact):
         form = request.form
-        try:
+        with committed("联系人已保存", flash_error=False) as outcome:
             values = {k: form.get(k) for k in contacts.FIELDS}
             values["birthday"] = parse_date(form.get("birthday"), "生日")
             values["is_lunar_birthday"] = form.get("is_lunar_birthday") == "1"
             contacts.save_contact(customer, contact, values)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            return self._contact_page(customer, contact, form.to_dict(), exc.message)
-        flash("联系人已保存", "success")
+        if outcome.failed:
+            return self._contact_page(customer, contact, form.to_dict(), outcome.error)
         return self._detail(customer.id, "#tab-contacts")
 
     @expose("/<int:customer_id>/contacts/new", methods=("GET", "POST"))
@@ -82,11 +74,6 @@ class CustomerChildrenMixin:
     def contact_delete(self, contact_id):
         contact = db.session.get(CustomerContact, contact_id) or abort(404)
         customer = self.managed_customer(contact.customer_id)
-        try:
+        with committed("联系人已删除"):
             contacts.delete_contact(contact)
-            db.session.commit()
-            flash("联系人已删除", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
         return self._detail(customer.id, "#tab-contacts")

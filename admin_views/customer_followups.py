@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
 from flask_login import current_user
@@ -12,11 +12,11 @@ from sqlalchemy import select
 from admin_views.base import CrmModelView, PageRowAction, lazy_options
 from admin_views.customer_forms import follow_up_choices, follow_up_values, local_input
 from admin_views.customer_search import CustomerIndexSearchMixin
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.customers import followups
 from app.services.customers.visibility import can_view
-from app.services.errors import DomainError
 from app.timeutil import format_local, local_to_utc, local_today
 from models.accounts import Employee
 from models.base import utcnow
@@ -104,13 +104,10 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
         self.require("add")
         customer = self._customer(request.args.get("customer_id"))
         if request.method == "POST":
-            try:
+            with committed("联系记录已保存", flash_error=False) as outcome:
                 followups.add_follow_up(customer, follow_up_values(request.form), current_user)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                return self._page(customer, None, request.form.to_dict(), exc.message)
-            flash("联系记录已保存", "success")
+            if outcome.failed:
+                return self._page(customer, None, request.form.to_dict(), outcome.error)
             return self._back(customer)
         primary = next(iter(customer.contacts), None)
         data = {"contacted_at": local_input(utcnow()), "employee_id": str(current_user.id),
@@ -123,13 +120,10 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
         follow_up = self.get_one(request.args.get("id", ""))
         customer = follow_up.customer
         if request.method == "POST":
-            try:
+            with committed("联系记录已保存", flash_error=False) as outcome:
                 followups.update_follow_up(follow_up, follow_up_values(request.form))
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                return self._page(customer, follow_up, request.form.to_dict(), exc.message)
-            flash("联系记录已保存", "success")
+            if outcome.failed:
+                return self._page(customer, follow_up, request.form.to_dict(), outcome.error)
             return self._back(customer)
         data = {"contact_id": str(follow_up.contact_id or ""), "contact_phone": follow_up.contact_phone or "",
                 "method_id": str(follow_up.method_id or ""), "contacted_at": local_input(follow_up.contacted_at),

@@ -1,6 +1,6 @@
 """我的客户列表, 共享客户列表 and 公共客户管理 (manual 4.2, 4.6, 4.7)."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import BaseListRowAction
@@ -12,11 +12,11 @@ from admin_views.base import CrmModelView, PostRowAction, format_datetime
 from admin_views.customer_forms import choice_lists
 from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
 from app.security.scope import can_see_owner
 from app.services.customers import pool, records, sharing
-from app.services.errors import DomainError
 from app.timeutil import format_local
 from models.customers import Customer, CustomerShare
 
@@ -94,15 +94,12 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
         self.require("share")
         customer = self.get_one(id)
         if request.method == "POST":
-            try:
+            with committed() as outcome:
                 ids = [int(i) for i in request.form.getlist("employee_ids") if i.isdigit()]
                 made = sharing.share(customer, ids, current_user)
-                db.session.commit()
-                flash(f"已将客户“{customer.name}”共享给 {made} 位员工", "success")
+                outcome.message = f"已将客户“{customer.name}”共享给 {made} 位员工"
+            if not outcome.failed:
                 return redirect(self.get_url(".index_view"))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
         shared = set(db.session.scalars(select(CustomerShare.employee_id).where(CustomerShare.customer_id == customer.id)))
         employees = [e for e in choice_lists()["employees"] if e.id != customer.owner_id]
         return self.render("admin/customers/share.html", customer=customer, employees=employees, shared=shared)
@@ -138,15 +135,11 @@ class PoolView(CustomerListMixin, CrmModelView):
 
     @action("claim", "领用")
     def action_claim(self, ids):
-        try:
+        with committed() as outcome:
             customers = [self.get_one(i) for i in ids]
             for customer in customers:
                 pool.claim(customer, current_user)
-            db.session.commit()
-            flash(f"已领用 {len(customers)} 个客户", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+            outcome.message = f"已领用 {len(customers)} 个客户"
 
     @action("assign", "客户指派")
     def action_assign(self, ids):
@@ -160,14 +153,11 @@ class PoolView(CustomerListMixin, CrmModelView):
         if not customers:
             return redirect(self.get_url(".index_view"))
         if request.method == "POST":
-            try:
+            with committed() as outcome:
                 done = records.assign_owner(customers, int(request.form.get("target") or 0), current_user)
-                db.session.commit()
-                flash(f"已指派 {done} 个客户", "success")
+                outcome.message = f"已指派 {done} 个客户"
+            if not outcome.failed:
                 return redirect(self.get_url(".index_view"))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
         return self.render("admin/customers/bulk.html", title="客户指派", label="客服专员", kind="assign",
                            customers=customers, ids=",".join(ids), options=choice_lists()["employees"], back="")
 

@@ -7,10 +7,10 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin_views.base import CrmModelView, SecuredView
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.customers import custom_fields, settings
-from app.services.errors import DomainError
 from models.base_data import CustomerCategory
 from models.customers import FieldType
 
@@ -34,15 +34,11 @@ class PoolSettingsView(CustomerPage):
                 warn_days = int(request.form.get("warn_days") or 0)
             except ValueError:
                 recycle_days = warn_days = -1
-            try:
+            with committed("客户池设置已保存") as outcome:
                 ids = {int(i) for i in request.form.getlist("category_ids") if i.isdigit()}
                 settings.save_pool_settings(request.form.get("pool_enabled") == "1", recycle_days, warn_days, ids)
-                db.session.commit()
-                flash("客户池设置已保存", "success")
+            if not outcome.failed:
                 return redirect(self.get_url(".index"))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
         categories = db.session.scalars(select(CustomerCategory).order_by(CustomerCategory.sort_order)).all()
         return self.render("admin/customers/pool_settings.html", settings=settings.get_settings(),
                            categories=categories, selected=settings.pool_category_ids(), can_edit=self.allowed("edit"))
@@ -91,14 +87,9 @@ class CustomerFieldView(CrmModelView):
         custom_fields.check_field(model)
 
     def delete_model(self, model):
-        try:
+        with committed() as outcome:
             gone = custom_fields.delete_field(model)
-            db.session.commit()
-            flash(f"字段“{model.name}”及其 {gone} 条客户数据已删除", "success")
-            return True
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return False
+            outcome.message = f"字段“{model.name}”及其 {gone} 条客户数据已删除"
+        return not outcome.failed
 
 

@@ -16,6 +16,7 @@ from admin_views.base import CrmModelView, lazy_options, row_url
 from admin_views.customer_children import CustomerChildrenMixin
 from admin_views.customer_export import ExportMixin
 from admin_views.customer_forms import choice_lists, customer_form_data, customer_values
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
 from app.services import customer_extensions
@@ -25,7 +26,6 @@ from app.services.customers.history import history_of
 from app.services.customers.regions import region_tree
 from app.services.customers.search import search_condition
 from app.services.customers.visibility import can_manage, can_view
-from app.services.errors import DomainError
 from app.timeutil import format_local, local_to_utc, local_today
 from models.accounts import Employee
 from models.base import utcnow
@@ -281,13 +281,11 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         self.require("add")
         data = {}
         if request.method == "POST":
-            try:
+            with committed(flash_error=False) as outcome:
                 customer = self._save(None)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                return self._render_form(None, request.form.to_dict(), exc.message)
-            flash(f"客户“{customer.name}”已保存，客户编号 {customer.code}", "success")
+                outcome.message = f"客户“{customer.name}”已保存，客户编号 {customer.code}"
+            if outcome.failed:
+                return self._render_form(None, request.form.to_dict(), outcome.error)
             return self._after_save(customer)
         return self._render_form(None, data)
 
@@ -296,14 +294,12 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         self.require("edit")
         customer = self.get_one(request.args.get("id", ""))
         if request.method == "POST":
-            try:
+            with committed(flash_error=False) as outcome:
                 self._save(customer)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
+                outcome.message = f"客户“{customer.name}”已保存"
+            if outcome.failed:
                 customer = self.get_one(request.args.get("id", ""))
-                return self._render_form(customer, request.form.to_dict(), exc.message)
-            flash(f"客户“{customer.name}”已保存", "success")
+                return self._render_form(customer, request.form.to_dict(), outcome.error)
             return self._after_save(customer)
         return self._render_form(customer, customer_form_data(customer))
 
@@ -423,7 +419,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
             return redirect(self.get_url(".index_view"))
         customers = self.bulk_customers(ids)
         if request.method == "POST":
-            try:
+            with committed() as outcome:
                 target = int(request.form.get("target") or 0)
                 if kind == "category":
                     done = records.set_category(customers, target, current_user)
@@ -431,14 +427,11 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
                     done = records.set_source(customers, target)
                 else:
                     done = records.assign_owner(customers, target, current_user)
-                db.session.commit()
-                flash(f"已{title} {done} 个客户", "success")
+                outcome.message = f"已{title} {done} 个客户"
+            if not outcome.failed:
                 back = request.form.get("url") or ""
                 return redirect(back if back.startswith("/") and not back.startswith("//") else
                                 self.get_url(".index_view"))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
         options = {"category": choice_lists()["categories"], "source": choice_lists()["sources"],
                    "assign": choice_lists()["employees"]}[kind]
         return self.render("admin/customers/bulk.html", title=title, label=label, kind=kind, customers=customers,

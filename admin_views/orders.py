@@ -17,10 +17,10 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
 from admin_views.base import CrmModelView, PostRowAction, lazy_options
+from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import can
 from app.security.scope import visible_owner_ids
-from app.services.errors import DomainError
 from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
 from app.services.orders.screens import ORDER
@@ -397,14 +397,12 @@ class OrderListView(CrmModelView):
     def _bulk(self, ids, name, done):
         if name not in self.bulk_actions:
             abort(404)
-        try:
+        with committed(flash_error=False) as outcome:
             orders = [self.get_one(i) for i in ids]
             count = transition_many(orders, name, current_user)
-            db.session.commit()
-            flash(f"已{done} {count} 个订单", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message + "（本次选中的订单均未处理）", "error")
+            outcome.message = f"已{done} {count} 个订单"
+        if outcome.failed:
+            flash(outcome.error + "（本次选中的订单均未处理）", "error")
         return redirect(self._return_url_from_referrer())
 
     def _return_url_from_referrer(self):

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from admin_views.base import SecuredView
 from admin_views.orders import customer_url, yuan
+from admin_views.transactions import Outcome, committed
 from app.extensions import db
 from app.security.permissions import can
 from app.security.scope import apply_scope, visible_owner_ids
@@ -92,6 +93,11 @@ class OrderPagesView(SecuredView):
         if isinstance(exc, Forbidden):
             abort(403)
 
+    def _fail_and_flash(self, outcome: Outcome):
+        """After committed(flash_error=False) rolled back: 404 / 403 for NotFound / Forbidden, else flash the error."""
+        self._fail(outcome.exception)
+        flash(outcome.error, "error")
+
     def _order(self, order_id, permission="view") -> SalesOrder:
         try:
             return order_service.get_order(order_id, current_user, permission)
@@ -169,15 +175,12 @@ class OrderPagesView(SecuredView):
         self.require("add")
         customer = None
         if request.method == "POST":
-            try:
+            with committed() as outcome:
                 order = order_service.create_order(order_input(request.form), current_user)
-                db.session.commit()
-                flash(f"订单 {order.number} 已提交，等待审核", "success")
+                outcome.message = f"订单 {order.number} 已提交，等待审核"
+            if not outcome.failed:
                 return self._back(order)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                return self.render("admin/orders/form.html", **self._form_context(form=request.form))
+            return self.render("admin/orders/form.html", **self._form_context(form=request.form))
         customer_id = request.args.get("customer_id", type=int)
         if customer_id:
             try:
@@ -190,16 +193,12 @@ class OrderPagesView(SecuredView):
     def edit(self, order_id):
         order = self._order(order_id, "edit")
         if request.method == "POST":
-            try:
+            with committed(f"订单 {order.number} 已保存") as outcome:
                 order_service.update_order(order, order_input(request.form), current_user)
-                db.session.commit()
-                flash(f"订单 {order.number} 已保存", "success")
+            if not outcome.failed:
                 return self._back(order)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                order = self._order(order_id, "edit")
-                return self.render("admin/orders/form.html", **self._form_context(order=order, form=request.form))
+            order = self._order(order_id, "edit")
+            return self.render("admin/orders/form.html", **self._form_context(order=order, form=request.form))
         if order.status not in order_service.EDITABLE:
             flash(f"订单 {order.number} 当前状态为“{order.status_label}”，审核通过后的订单不能修改", "error")
             return self._back(order)
@@ -213,16 +212,13 @@ class OrderPagesView(SecuredView):
         if original_id:
             original = self._order(original_id)
         if request.method == "POST":
-            try:
+            with committed() as outcome:
                 order = returns.create_return(order_input(request.form), current_user, original_id)
-                db.session.commit()
-                flash(f"退货单 {order.number} 已提交，等待审核", "success")
+                outcome.message = f"退货单 {order.number} 已提交，等待审核"
+            if not outcome.failed:
                 return self._back(order)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                return self.render("admin/orders/form.html", **self._form_context(
-                    form=request.form, is_return=True, original=original))
+            return self.render("admin/orders/form.html", **self._form_context(
+                form=request.form, is_return=True, original=original))
         customer_id = request.args.get("customer_id", type=int) or (original.customer_id if original else None)
         customer = None
         if customer_id:
@@ -245,29 +241,22 @@ class OrderPagesView(SecuredView):
         step = TRANSITIONS.get(step_name) or abort(404)
         order = self._order(order_id)
         self.require(step.permission)
-        try:
+        with committed(flash_error=False) as outcome:
             transition(order, step_name, current_user, request.form.get("note"))
-            db.session.commit()
-            flash(f"订单 {order.number}：{step.title}成功，当前状态为“{order.status_label}”", "success")
-        except DomainError as exc:
-            db.session.rollback()
-            self._fail(exc)
-            flash(exc.message, "error")
+            outcome.message = f"订单 {order.number}：{step.title}成功，当前状态为“{order.status_label}”"
+        if outcome.failed:
+            self._fail_and_flash(outcome)
         return self._back(order)
 
     @expose("/<int:order_id>/delete", methods=["POST"])
     def delete(self, order_id):
         order = self._order(order_id, "delete")
         number, endpoint = order.number, list_endpoint(order)
-        try:
+        with committed(f"订单 {number} 已删除") as outcome:
             order_service.delete_order(order, current_user)
-            db.session.commit()
-            flash(f"订单 {number} 已删除", "success")
-            return redirect(url_for(f"{endpoint}.index_view"))
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        if outcome.failed:
             return self._back(order)
+        return redirect(url_for(f"{endpoint}.index_view"))
 
     # 物流 ---------------------------------------------------------------------------
     @expose("/<int:order_id>/logistics", methods=["GET", "POST"])
@@ -275,24 +264,20 @@ class OrderPagesView(SecuredView):
         order = self._order(order_id, "ship")
         if request.method == "POST":
             button = request.form.get("button", "save")
-            try:
+            with committed(flash_error=False) as outcome:
                 if button == "cancel":
                     transition(order, "cancel", current_user, request.form.get("remark"))
-                    message = f"订单 {order.number} 已取消"
+                    outcome.message = f"订单 {order.number} 已取消"
                 else:
                     logistics.save_logistics(order, request.form.get("logistics_company_id"),
                                              request.form.get("tracking_number"), request.form.get("remark"),
                                              current_user, ship=button == "ship")
-                    message = (f"订单 {order.number} 的物流信息已保存并发货" if button == "ship"
-                               else f"订单 {order.number} 的物流信息已保存")
-                db.session.commit()
-                flash(message, "success")
+                    outcome.message = (f"订单 {order.number} 的物流信息已保存并发货" if button == "ship"
+                                       else f"订单 {order.number} 的物流信息已保存")
+            if not outcome.failed:
                 return self._back(order)
-            except DomainError as exc:
-                db.session.rollback()
-                self._fail(exc)
-                flash(exc.message, "error")
-                order = self._order(order_id, "ship")
+            self._fail_and_flash(outcome)
+            order = self._order(order_id, "ship")
         companies = db.session.scalars(select(LogisticsCompany).order_by(LogisticsCompany.sort_order,
                                                                          LogisticsCompany.id)).all()
         return self.render("admin/orders/logistics.html", order=order, companies=companies, yuan=yuan,
@@ -304,20 +289,19 @@ class OrderPagesView(SecuredView):
         order = self._order(order_id, "pay")
         if request.method == "POST":
             try:
-                paid_on = request.form.get("paid_on") or None
-                payments.record_payment(order, request.form.get("amount"),
-                                        date.fromisoformat(paid_on) if paid_on else None,
-                                        request.form.get("method"), request.form.get("note"), current_user)
-                db.session.commit()
-                flash(f"订单 {order.number} 回款成功，当前欠款 {yuan(order.debt)}", "success")
-                return self._back(order)
-            except ValueError:
+                with committed(flash_error=False) as outcome:
+                    paid_on = request.form.get("paid_on") or None
+                    payments.record_payment(order, request.form.get("amount"),
+                                            date.fromisoformat(paid_on) if paid_on else None,
+                                            request.form.get("method"), request.form.get("note"), current_user)
+                    outcome.message = f"订单 {order.number} 回款成功，当前欠款 {yuan(order.debt)}"
+            except ValueError:  # committed() lets it through without a rollback
                 db.session.rollback()
                 flash("回款日期格式不正确", "error")
-            except DomainError as exc:
-                db.session.rollback()
-                self._fail(exc)
-                flash(exc.message, "error")
+            else:
+                if not outcome.failed:
+                    return self._back(order)
+                self._fail_and_flash(outcome)
             order = self._order(order_id, "pay")
         return self.render("admin/orders/payment.html", order=order, yuan=yuan, methods=Payment.METHODS,
                            today=date.today().isoformat(), fmt=format_local)

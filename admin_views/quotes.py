@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from admin_views.base import PostRowAction
 from admin_views.orders import LocalDateBetweenFilter, OrderListView, customer_url, yuan
 from admin_views.orders_pages import parse_lines, parse_local_datetime
+from admin_views.transactions import committed
 from app.extensions import db
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.orders import printing
@@ -136,20 +137,17 @@ class QuoteView(OrderListView):
     def new(self):
         self.require("add")
         if request.method == "POST":
-            try:
+            with committed() as outcome:
                 quote = quote_service.create_quote(quote_input(request.form), current_user)
-                db.session.commit()
-                flash(f"报价单 {quote.number} 已保存", "success")
+                outcome.message = f"报价单 {quote.number} 已保存"
+            if not outcome.failed:
                 return redirect(url_for(".detail", quote_id=quote.id))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                customer = None
-                try:
-                    customer = visible_customer(request.form.get("customer_id"), current_user)
-                except DomainError:
-                    pass
-                return self._form(customer=customer, form=request.form)
+            customer = None
+            try:
+                customer = visible_customer(request.form.get("customer_id"), current_user)
+            except DomainError:
+                pass
+            return self._form(customer=customer, form=request.form)
         customer = None
         if request.args.get("customer_id"):
             try:
@@ -169,15 +167,11 @@ class QuoteView(OrderListView):
     def edit(self, quote_id):
         quote = self._quote(quote_id, "edit")
         if request.method == "POST":
-            try:
+            with committed(f"报价单 {quote.number} 已保存") as outcome:
                 quote_service.update_quote(quote, quote_input(request.form), current_user)
-                db.session.commit()
-                flash(f"报价单 {quote.number} 已保存", "success")
+            if not outcome.failed:
                 return redirect(url_for(".detail", quote_id=quote.id))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                return self._form(quote=self._quote(quote_id, "edit"), form=request.form)
+            return self._form(quote=self._quote(quote_id, "edit"), form=request.form)
         return self._form(quote=quote)
 
     @expose("/<int:quote_id>/print")
