@@ -49,6 +49,7 @@ def _copy_for_import(app, workdir: str):
         db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
     shutil.copyfile(f"{workdir}/bench.db", f"{workdir}/import.db")
+    os.sync()  # the copy's write-back would otherwise compete with the import for the disk
     return create_app(_config(f"{workdir}/import.db"))
 
 

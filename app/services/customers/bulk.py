@@ -4,10 +4,11 @@ Rows are plain dicts of Customer columns that already passed validation; codes c
 reservation on the CT counter, so 100,000 rows cost one counter update, not 100,000.
 """
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from app.extensions import db
 from app.services import numbering
+from app.services.bulk_insert import insert_rows, insert_tuples
 from app.services.customers.search import tokens_for
 from models.customers import Customer, CustomerContact, CustomerFieldValue, CustomerSearchToken
 from models.numbering import DocumentCounter
@@ -35,15 +36,15 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
     codes = reserve_codes(len(rows))
     for row, code in zip(rows, codes, strict=True):
         row["code"] = code
-    # Core statements on the session's connection: plain executemany, no ORM bookkeeping per row.
-    # Ids are read back by the reserved (unique, consecutive) codes: one query, on every database.
+    # Straight to the driver on the session's connection: no ORM bookkeeping per row. Ids are read
+    # back by the reserved (unique) codes, which works the same on every database.
     connection = db.session.connection()
     table = Customer.__table__
-    connection.execute(insert(table), rows)
+    insert_rows(connection, table, rows)
     by_code = {}
+    by_codes = select(table.c.code, table.c.id).where(table.c.code.in_(bindparam("codes", expanding=True)))
     for start in range(0, len(codes), 900):
-        chunk = codes[start:start + 900]
-        by_code.update(connection.execute(select(table.c.code, table.c.id).where(table.c.code.in_(chunk))).all())
+        by_code.update(connection.execute(by_codes, {"codes": codes[start:start + 900]}).all())
     ids = [by_code[code] for code in codes]
     contacts = []
     ids_by_token: dict[str, list[int]] = {}
@@ -61,15 +62,11 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
         for field_id, value in (custom or {}).items():
             if value is not None:
                 values.append({"customer_id": customer_id, "field_id": field_id, "value": value})
-    if contacts:
-        connection.execute(insert(CustomerContact.__table__), contacts)
-    if values:
-        connection.execute(insert(CustomerFieldValue.__table__), values)
-    if ids_by_token:
-        # In index order: each B-tree page is then visited once per batch instead of once per row,
-        # which is what keeps an import into a million-customer database as fast as into an empty one.
-        insert_tokens(connection, [(token, customer_id) for token in sorted(ids_by_token)
-                                   for customer_id in ids_by_token[token]])
+    insert_rows(connection, CustomerContact.__table__, contacts)
+    insert_rows(connection, CustomerFieldValue.__table__, values)
+    # Grouped by token and in index order: consecutive rows land on the same B-tree pages.
+    insert_tuples(connection, CustomerSearchToken.__table__, ("token", "customer_id"),
+                  [(token, customer_id) for token in sorted(ids_by_token) for customer_id in ids_by_token[token]])
     return ids
 
 
@@ -77,30 +74,3 @@ def use_large_cache(connection, megabytes: int = 256) -> None:
     """SQLite only: a large page cache for this connection while a bulk load runs (imports, demo)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
-
-
-TOKEN_ROWS_PER_STATEMENT = 400  # 800 parameters: under SQLite's old 999 and SQL Server's 2,100 limits
-
-
-def insert_tokens(connection, pairs: list[tuple[str, int]]) -> None:
-    """(token, customer_id) pairs straight to the driver, several hundred rows per INSERT statement.
-
-    Millions of rows per import or demo build: one multi-row VALUES statement per 400 pairs
-    costs a third less than one executemany row per pair (measured on SQLite).
-    """
-    mark = {"qmark": "?", "numeric": ":1", "named": ":p"}.get(connection.dialect.paramstyle, "%s")
-    if mark not in ("?", "%s"):
-        connection.execute(insert(CustomerSearchToken.__table__), [{"token": t, "customer_id": c} for t, c in pairs])
-        return
-    table = CustomerSearchToken.__tablename__
-    size = TOKEN_ROWS_PER_STATEMENT
-    whole = len(pairs) - len(pairs) % size
-    if whole:
-        flat = [value for pair in pairs[:whole] for value in pair]
-        step = 2 * size
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} (token, customer_id) VALUES " + ", ".join([f"({mark}, {mark})"] * size),
-            [tuple(flat[i:i + step]) for i in range(0, len(flat), step)])
-    if whole < len(pairs):
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} (token, customer_id) VALUES ({mark}, {mark})", pairs[whole:])

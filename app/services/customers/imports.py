@@ -12,7 +12,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.services.customers import custom_fields, progress
@@ -141,20 +141,21 @@ def _column_name(index: int) -> str:
 
 
 def _existing_keys(values_by_field: dict[str, set[str]]) -> dict[tuple[str, str], Customer]:
-    """Existing customers for every checked key of the file, looked up in chunks by index."""
+    """Existing customers for every checked key of the file, looked up in chunks by index.
+
+    One statement per column with an expanding parameter: 100,000 keys cost a few hundred executions
+    of the same compiled query rather than a few hundred thousand literal coercions.
+    """
     found: dict[tuple[str, str], Customer] = {}
+    keys_param = bindparam("keys", expanding=True)
     for kind, keys in values_by_field.items():
         keys = sorted(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            if kind == "phone":
-                for column in PHONE_KEY_COLUMNS:
-                    for customer in db.session.scalars(select(Customer).where(column.in_(chunk))):
-                        found.setdefault(("phone", getattr(customer, column.key)), customer)
-            else:
-                column = getattr(Customer, kind)
-                for customer in db.session.scalars(select(Customer).where(column.in_(chunk))):
-                    found.setdefault((kind, getattr(customer, kind)), customer)
+        columns = PHONE_KEY_COLUMNS if kind == "phone" else (getattr(Customer, kind),)
+        for column in columns:
+            statement = select(Customer).where(column.in_(keys_param))
+            for start in range(0, len(keys), 500):
+                for customer in db.session.scalars(statement, {"keys": keys[start:start + 500]}):
+                    found.setdefault((kind, getattr(customer, column.key)), customer)
     return found
 
 
