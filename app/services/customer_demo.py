@@ -9,9 +9,10 @@ import itertools
 import random
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app.extensions import db
+from app.services.bulk_insert import insert_rows
 from app.services.customers.bulk import insert_customers, use_large_cache
 from app.services.customers.records import create_customer
 from app.services.customers.search import name_initials
@@ -117,7 +118,7 @@ class CustomerDemoBuilder:
             if notes:
                 for note in notes:
                     note["customer_id"] = customer_ids[note.pop("_row")]
-                db.session.connection().execute(insert(FollowUp.__table__), notes)
+                insert_rows(db.session.connection(), FollowUp.__table__, notes)
             db.session.commit()
             made_customers += n
             made_follow_ups += len(notes)

@@ -34,3 +34,27 @@ def test_rebuild_order_sums_restores_lost_buckets(app, db):
     db.session.expire_all()
     after = [(b.day, b.status, b.order_count, b.payable) for b in db.session.scalars(select(OrderDailySum))]
     assert expected and after == expected
+
+
+def test_demo_fills_customers_whose_follow_ups_search_and_contacts_hold_together(app, db):
+    from app.services.customers.search import search_condition
+    from models.customers import Customer, CustomerContact, FollowUp
+
+    result = app.test_cli_runner().invoke(args=["crm", "demo", "--products", "20", "--employees", "4",
+                                                "--customers", "300", "--follow-ups", "900"])
+    assert result.exit_code == 0, result.output
+    customers = db.session.scalar(select(func.count(Customer.id)))
+    follow_ups = db.session.scalar(select(func.count(FollowUp.id)))
+    assert f"客户：{customers}，联系记录：{follow_ups}" in result.output
+    assert customers == 300 and 800 <= follow_ups <= 900
+    latest = dict(db.session.execute(select(FollowUp.customer_id, func.max(FollowUp.contacted_at))
+                                     .group_by(FollowUp.customer_id)).all())
+    contacted = dict(db.session.execute(select(Customer.id, Customer.last_contact_at)
+                                        .where(Customer.last_contact_at.is_not(None))).all())
+    assert contacted == latest  # 最近一次联系 is the newest follow-up of each customer
+    primary = db.session.scalar(select(func.count()).select_from(CustomerContact).where(CustomerContact.is_primary))
+    assert primary == customers  # every demo customer has its 主联系人
+    sample = db.session.scalar(select(Customer).where(Customer.name.like("%公司")).order_by(Customer.id.desc()).limit(1))
+    for term in (sample.name[-6:-2], sample.pinyin[:4], sample.mobile[-4:]):
+        found = db.session.scalars(select(Customer.id).where(search_condition(term))).all()
+        assert sample.id in found, term
