@@ -8,7 +8,9 @@ SQL Server's 2,100). Only for rows that were validated already; no ORM events, n
 row must carry every column that has a default.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 
 from sqlalchemy import Table, insert
 
@@ -25,13 +27,17 @@ def insert_rows(connection, table: Table, rows: Sequence[dict]) -> None:
     if missing:
         raise ValueError(f"bulk rows for {table.name} lack columns with defaults: {', '.join(missing)}")
     dialect = connection.dialect
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    if not any(processors):
-        insert_tuples(connection, table, columns, [tuple(row[name] for name in columns) for row in rows])
-        return
-    pairs = list(zip(columns, processors, strict=True))
-    insert_tuples(connection, table, columns,
-                  [tuple(process(row[name]) if process else row[name] for name, process in pairs) for row in rows])
+    getter = itemgetter(*columns)
+    values = [getter(row) for row in rows] if len(columns) > 1 else [(getter(row),) for row in rows]
+    processors = [(index, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                  for index, name in enumerate(columns)]
+    processors = [(index, process) for index, process in processors if process is not None]
+    if processors:  # column by column: one list comprehension per processed column, not a call per cell
+        by_column = list(zip(*values, strict=True))
+        for index, process in processors:
+            by_column[index] = [None if value is None else process(value) for value in by_column[index]]
+        values = list(zip(*by_column, strict=True))
+    insert_tuples(connection, table, columns, values)
 
 
 def insert_tuples(connection, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -46,15 +52,11 @@ def insert_tuples(connection, table: Table, columns: Sequence[str], rows: Sequen
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = "(" + ", ".join([mark] * len(columns)) + ")"
     size = max(1, MAX_PARAMETERS // len(columns))
-    whole = len(rows) - len(rows) % size
-    if whole and size > 1:
-        connection.exec_driver_sql(head + ", ".join([one] * size), list(_flattened(rows[:whole], size)))
-    else:
-        whole = 0
+    whole = len(rows) - len(rows) % size if size > 1 else 0
+    if whole:
+        flat = list(chain.from_iterable(rows[:whole]))
+        step = size * len(columns)
+        connection.exec_driver_sql(head + ", ".join([one] * size),
+                                   [tuple(flat[start:start + step]) for start in range(0, len(flat), step)])
     if whole < len(rows):
         connection.exec_driver_sql(head + one, list(rows[whole:]))
-
-
-def _flattened(rows: Sequence[tuple], size: int) -> Iterable[tuple]:
-    for start in range(0, len(rows), size):
-        yield tuple(value for row in rows[start:start + size] for value in row)

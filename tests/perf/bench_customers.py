@@ -108,6 +108,7 @@ def run(scale: int, workdir: str | None = None) -> list[str]:
 
     from app.extensions import db
     from app.timeutil import format_local
+    from models.accounts import Employee
     from models.base import utcnow
     from models.customers import Customer, FollowUp
 
@@ -139,6 +140,7 @@ def run(scale: int, workdir: str | None = None) -> list[str]:
         since = format_local(utcnow() - timedelta(days=30))
         until = format_local(utcnow())
         owner_id = sample.owner_id or sample.creator_id
+        owner_part = db.session.get(Employee, owner_id).real_name[-2:]
         deep_page = max(0, scale // 20 // 2)
         # The id the 下一页 link of page deep_page - 1 carries (the last row shown there).
         cursor = db.session.scalar(select(Customer.id).order_by(Customer.id.desc()).offset(deep_page * 20 - 1).limit(1))
@@ -162,6 +164,10 @@ def run(scale: int, workdir: str | None = None) -> list[str]:
         (f"search pinyin initials {pinyin}", f"/customer/?search={pinyin}", f"/plain-customer/?search={pinyin}"),
         (f"search mobile suffix {suffix}", f"/customer/?search={suffix}", f"/plain-customer/?search={suffix}"),
         ("search 有限公司 (very common)", "/customer/?search=有限公司", None),
+        (f"search part of an owner's name {owner_part}", f"/customer/?search={owner_part}", None),
+        (f"search 3-digit phone piece {suffix[:3]}", f"/customer/?search={suffix[:3]}", None),
+        ("search 1 character 王 (common)", "/customer/?search=王", None),
+        ("search 1 character 龘 (absent: full scan)", "/customer/?search=龘", None),
         ("top-bar search two terms", f"/customer/?search={two_chars}+{sample.city[:2]}", None),
         ("detail page", f"/customer/details/?id={sample.id}", None),
     ]

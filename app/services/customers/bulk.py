@@ -4,6 +4,8 @@ Rows are plain dicts of Customer columns that already passed validation; codes c
 reservation on the CT counter, so 100,000 rows cost one counter update, not 100,000.
 """
 
+from collections import defaultdict
+
 from sqlalchemy import bindparam, select, update
 
 from app.extensions import db
@@ -47,7 +49,7 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
         by_code.update(connection.execute(by_codes, {"codes": codes[start:start + 900]}).all())
     ids = [by_code[code] for code in codes]
     contacts = []
-    ids_by_token: dict[str, list[int]] = {}
+    ids_by_token: defaultdict[str, list[int]] = defaultdict(list)
     values = []
     for customer_id, row, custom in zip(ids, rows, custom_values or [None] * len(rows), strict=True):
         if row.get("contact_name"):
@@ -58,7 +60,7 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
             contacts.append(contact)
         if with_tokens:
             for token in tokens_for(row):
-                ids_by_token.setdefault(token, []).append(customer_id)
+                ids_by_token[token].append(customer_id)
         for field_id, value in (custom or {}).items():
             if value is not None:
                 values.append({"customer_id": customer_id, "field_id": field_id, "value": value})

@@ -4,7 +4,9 @@ Reading uses python-calamine (tens of thousands of rows per second); the templat
 openpyxl. Imported by a superadmin -> into the 公共客户池; by anyone else -> owned by the importer.
 """
 
+import gc
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -46,6 +48,23 @@ TIPS = [
     "6. 系统会按“客户验证设置”检查重复，重复的行不会导入。一次最多导入 100000 行。",
 ]
 GENDERS = {"先生": Gender.MALE.value, "女士": Gender.FEMALE.value, "男": Gender.MALE.value, "女": Gender.FEMALE.value}
+
+
+@contextmanager
+def collector_paused():
+    """Cyclic garbage collection off while 100,000 rows are read or inserted.
+
+    The rows make millions of short-lived tuples and dicts (freed by reference counting anyway);
+    each allocation burst would otherwise start a collection over everything alive: about 5% of
+    an import's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def headers() -> list[str]:
@@ -159,6 +178,7 @@ def _existing_keys(values_by_field: dict[str, set[str]]) -> dict[tuple[str, str]
     return found
 
 
+@collector_paused()
 def check_file(path: str, on_progress=None) -> CheckResult:
     """Validate every row; rows with any problem are reported with their reasons and left out."""
     found_headers, rows = open_rows(path)
@@ -250,6 +270,7 @@ def _check_duplicates(parsed, result: CheckResult) -> None:
     result.errors.sort()
 
 
+@collector_paused()
 def import_checked(result: CheckResult, actor: Employee, on_progress=None, batch: int = 10000) -> int:
     """Insert the valid rows; a superadmin's import goes to the pool, anyone else's is owned by them."""
     use_large_cache(db.session.connection())
