@@ -387,3 +387,18 @@ class CustomerSearchToken(db.Model):
 
     token: Mapped[str] = mapped_column(_TOKEN, primary_key=True)
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class CustomerSearchVocabulary(db.Model):
+    """The distinct tokens that occur in customer_search_tokens, for search terms of one character.
+
+    A one-character term reads the tokens that contain its character here (a scan of this table, far
+    smaller than the token table) and looks those up in customer_search_tokens. Every path that writes
+    tokens adds them here in the same transaction; deleting customers leaves it alone, so it may also
+    hold tokens no customer has any more: harmless, they lead to no customer.
+    """
+
+    __tablename__ = "customer_search_vocabulary"
+    __table_args__ = {"info": {"owned": True}, "sqlite_with_rowid": False}
+
+    token: Mapped[str] = mapped_column(_TOKEN, primary_key=True)

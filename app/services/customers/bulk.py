@@ -12,6 +12,7 @@ from app.extensions import db
 from app.services import numbering
 from app.services.bulk_insert import insert_rows, insert_tuples
 from app.services.customers.search import tokens_for
+from app.services.customers.vocabulary import remember_tokens
 from models.customers import Customer, CustomerContact, CustomerFieldValue, CustomerSearchToken
 from models.numbering import DocumentCounter
 
@@ -69,6 +70,7 @@ def insert_customers(rows: list[dict], custom_values: list[dict] | None = None, 
     # Grouped by token and in index order: consecutive rows land on the same B-tree pages.
     insert_tuples(connection, CustomerSearchToken.__table__, ("token", "customer_id"),
                   [(token, customer_id) for token in sorted(ids_by_token) for customer_id in ids_by_token[token]])
+    remember_tokens(connection, ids_by_token)
     return ids
 
 
