@@ -368,10 +368,11 @@ class PoolCategory(db.Model):
                                              primary_key=True)
 
 
-# Binary collation so the B-tree orders tokens by code point on every database.
+# Binary collation so the B-tree orders tokens by code point on every database (NVARCHAR on SQL Server,
+# whose VARCHAR under a Latin1 collation cannot hold Chinese characters).
 _TOKEN = (String(40)
           .with_variant(String(40, collation="C"), "postgresql")
-          .with_variant(String(40, collation="Latin1_General_100_BIN2"), "mssql"))
+          .with_variant(Unicode(40, collation="Latin1_General_100_BIN2"), "mssql"))
 
 
 class CustomerSearchToken(db.Model):

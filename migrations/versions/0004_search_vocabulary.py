@@ -21,7 +21,8 @@ down_revision = '0003_orders'
 branch_labels = None
 depends_on = None
 
-TOKEN = sa.String(length=40).with_variant(sa.String(length=40, collation='Latin1_General_100_BIN2'), 'mssql').with_variant(sa.String(length=40, collation='C'), 'postgresql')
+TOKEN = sa.String(length=40).with_variant(sa.Unicode(length=40, collation='Latin1_General_100_BIN2'), 'mssql').with_variant(sa.String(length=40, collation='C'), 'postgresql')
+OLD_MSSQL_TOKEN = sa.String(length=40, collation='Latin1_General_100_BIN2')
 # The text fields the index reads (app/services/customers/search.py at this revision), remark last.
 TEXT_COLUMNS = ('name', 'contact_name', 'province', 'city', 'district', 'address', 'email', 'qq', 'pinyin', 'remark')
 REMARK_CHARS = 200
@@ -32,7 +33,18 @@ tokens = sa.table('customer_search_tokens', sa.column('token', TOKEN), sa.column
 vocabulary = sa.table('customer_search_vocabulary', sa.column('token', TOKEN))
 
 
+def _sql_server_token_type(type_, existing_type):
+    """SQL Server only: 0002 made the token column VARCHAR, which cannot hold Chinese under a Latin1
+    collation; it becomes NVARCHAR with the same binary collation (the primary key is rebuilt around it)."""
+    if op.get_context().dialect.name != 'mssql':
+        return
+    op.drop_constraint('pk_customer_search_tokens', 'customer_search_tokens', type_='primary')
+    op.alter_column('customer_search_tokens', 'token', type_=type_, existing_type=existing_type, existing_nullable=False)
+    op.create_primary_key('pk_customer_search_tokens', 'customer_search_tokens', ['token', 'customer_id'])
+
+
 def upgrade():
+    _sql_server_token_type(sa.Unicode(length=40, collation='Latin1_General_100_BIN2'), OLD_MSSQL_TOKEN)
     op.create_table('customer_search_vocabulary',
     sa.Column('token', TOKEN, nullable=False),
     sa.PrimaryKeyConstraint('token', name=op.f('pk_customer_search_vocabulary')),
@@ -85,3 +97,4 @@ def _add_one_character_words(connection):
 def downgrade():
     op.drop_table('customer_search_vocabulary')
     op.execute(tokens.delete().where(sa.func.length(tokens.c.token) == 1))
+    _sql_server_token_type(OLD_MSSQL_TOKEN, sa.Unicode(length=40, collation='Latin1_General_100_BIN2'))

@@ -23,6 +23,9 @@ def test_every_table_compiles_for_sql_server(app):
                 str(CreateIndex(index).compile(dialect=dialect))
         assert "NVARCHAR" in str(CreateTable(db.metadata.tables["products"]).compile(dialect=dialect))
         assert "NUMERIC(18, 2)" in str(CreateTable(db.metadata.tables["products"]).compile(dialect=dialect))
+        for name in ("customer_search_tokens", "customer_search_vocabulary"):  # Chinese bigrams, binary order
+            ddl = str(CreateTable(db.metadata.tables[name]).compile(dialect=dialect))
+            assert "token NVARCHAR(40) COLLATE Latin1_General_100_BIN2 NOT NULL" in ddl, ddl
 
 
 def test_offline_migration_sql_for_sql_server(tmp_path):
@@ -37,3 +40,5 @@ def test_offline_migration_sql_for_sql_server(tmp_path):
     assert "CREATE TABLE employees" in sql and "CREATE TABLE products" in sql
     assert "NVARCHAR" in sql and "GO" in sql  # T-SQL batches
     assert "AUTOINCREMENT" not in sql and "SERIAL" not in sql
+    # 0002 made the token column VARCHAR; 0004 turns it into NVARCHAR around a rebuilt primary key.
+    assert "ALTER TABLE customer_search_tokens ALTER COLUMN token NVARCHAR(40) COLLATE Latin1_General_100_BIN2" in sql
