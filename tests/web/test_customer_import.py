@@ -53,15 +53,17 @@ def test_preview_lists_each_bad_row_then_imports_the_rest_into_the_pool(client):
         _row("重复手机", "138-0013-8000"),
         _row("文件内重复", "13900000001"),
         _row("坏类别", "13900000003", 客户类别="不存在的类别"),
+        _row("坏日期", "13900000005", 出生日期="2026-13-40"),
         _row("<script>alert(1)</script>", "13900000004", 备注信息="=HYPERLINK(\"x\")"),
     ])
     status_url = _upload(client, data)
     page = client.get(status_url).get_data(as_text=True)
-    assert "共 6 行，可以导入 <strong>2</strong> 行" in page
+    assert "共 7 行，可以导入 <strong>2</strong> 行" in page
     assert "客户名称不能为空" in page
     assert f"手机已存在,客户编号:{existing.code},客户名称:已有客户,客服专员:系统管理员" in page
     assert "手机与第 2 行重复" in page
     assert "客户类别“不存在的类别”不存在" in page
+    assert "出生日期“2026-13-40”不是有效日期" in page and "坏日期" in page
     assert "<script>alert(1)</script>" not in page
     token = status_url.rsplit("/", 1)[-1]
     client.post(f"/customer-import/start/{token}")

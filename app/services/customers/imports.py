@@ -47,6 +47,7 @@ TIPS = [
     "5. 省份、城市、地区须为标准名称，如 广东省 / 深圳市 / 福田区；直辖市的城市与省份相同，如 北京市 / 北京市。",
     "6. 系统会按“客户验证设置”检查重复，重复的行不会导入。一次最多导入 100000 行。",
 ]
+DATE_KEYS = ("birthday", "contract_start", "contract_end")
 GENDERS = {"先生": Gender.MALE.value, "女士": Gender.FEMALE.value, "男": Gender.MALE.value, "女": Gender.FEMALE.value}
 
 
@@ -188,22 +189,23 @@ def check_file(path: str, on_progress=None) -> CheckResult:
     sources = {name: i for i, name in db.session.execute(select(CustomerSource.id, CustomerSource.name))}
     result = CheckResult()
     parsed = []
+    width = len(COLUMNS) + len(fields)
+    text_columns = [(index, key) for index, (_label, key) in enumerate(COLUMNS) if key not in DATE_KEYS]
+    date_columns = [(index, key, label) for index, (label, key) in enumerate(COLUMNS) if key in DATE_KEYS]
     for offset, raw in enumerate(rows):
         row_no = offset + 2
-        cells = list(raw) + [None] * (len(COLUMNS) + len(fields) - len(raw))
-        if not any(_text(c) for c in cells):
+        cells = list(raw)
+        if len(cells) < width:
+            cells += [None] * (width - len(cells))
+        if not any(cell is not None and _text(cell) for cell in cells):
             continue
         result.total += 1
         if result.total > MAX_ROWS:
             raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行，请分批导入")
-        values = {}
-        name = _text(cells[0])[:100]
+        values = {key: _text(cells[index]) for index, key in text_columns}
         try:
-            for (label, key), cell in zip(COLUMNS, cells, strict=False):
-                if key in ("birthday", "contract_start", "contract_end"):
-                    values[key] = _date(cell, label)
-                else:
-                    values[key] = _text(cell)
+            for index, key, label in date_columns:
+                values[key] = _date(cells[index], label)
             values["gender"] = _gender(values["gender"])
             values["is_lunar_birthday"] = values["is_lunar_birthday"] == "农历"
             values["category_id"] = _lookup(categories, values.pop("category"), "客户类别")
@@ -212,7 +214,7 @@ def check_file(path: str, on_progress=None) -> CheckResult:
             custom = custom_fields.clean({f.id: cells[len(COLUMNS) + i] for i, f in enumerate(fields)}, fields)
             parsed.append((row_no, cleaned, custom))
         except ValidationFailed as exc:
-            result.errors.append((row_no, name, exc.message))
+            result.errors.append((row_no, values["name"][:100], exc.message))
         if on_progress and result.total % 2000 == 0:
             on_progress(result.total)
     _check_duplicates(parsed, result)
