@@ -29,6 +29,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
 from admin_views.transactions import committed
@@ -281,17 +282,11 @@ class CrmModelView(SecuredMixin, ModelView):
         return obj
 
     def _valid_pk(self, id) -> bool:
-        columns = self.model.__table__.primary_key.columns
-        if len(columns) != 1:
-            return True
-        try:
-            python_type = next(iter(columns)).type.python_type
-        except NotImplementedError:
-            return True
-        if python_type is int:
+        columns = list(self.model.__table__.primary_key.columns)
+        if len(columns) == 1 and isinstance(columns[0].type, Integer):
             text = str(id)
             return text.isdigit() and len(text) <= 18
-        return True
+        return True  # composite or text keys: the database compares them as given
 
     # Errors ----------------------------------------------------------------
     def handle_view_exception(self, exc):
