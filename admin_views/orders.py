@@ -23,8 +23,9 @@ from app.security.permissions import can
 from app.security.scope import visible_owner_ids
 from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
+from app.services.orders.payments import accepts_payment
 from app.services.orders.screens import ORDER
-from app.services.orders.workflow import transition, transition_many
+from app.services.orders.workflow import can_take, transition, transition_many
 from app.timeutil import format_local, local_to_utc
 from models.accounts import Employee
 from models.base_data import LogisticsCompany
@@ -202,22 +203,20 @@ class OrderPageAction(BaseListRowAction):
                       f'href="{escape(url)}">{escape(self.title)}</a>')
 
 
-def _has_debt(row):
-    return row.debt > 0 and row.status != OrderStatus.CANCELLED
+def _can(step):
+    return lambda row: can_take(row, step)
 
 
-EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=lambda r: r.status == OrderStatus.PENDING)
-LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=lambda r: r.status == OrderStatus.PICKING)
-PAY = OrderPageAction("order.payment", "回款", "pay", visible=_has_debt)
+EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=lambda r: r.status in order_service.EDITABLE)
+LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=_can("ship"))
+PAY = OrderPageAction("order.payment", "回款", "pay", visible=accepts_payment)
 PAYMENTS = OrderPageAction("order.payment_records", "回款记录", "view")
-APPROVE = PostRowAction("approve", "通过审核", "approve", visible=lambda r: r.status == OrderStatus.PENDING,
-                        css="btn-outline-success")
-SHIP = PostRowAction("ship", "发货", "ship", confirm="确定将该订单标记为已发货吗？",
-                     visible=lambda r: r.status == OrderStatus.PICKING)
+APPROVE = PostRowAction("approve", "通过审核", "approve", visible=_can("approve"), css="btn-outline-success")
+SHIP = PostRowAction("ship", "发货", "ship", confirm="确定将该订单标记为已发货吗？", visible=_can("ship"))
 COMPLETE = PostRowAction("complete", "订单完成", "complete", confirm="确认客户已收货，将订单标记为完成吗？",
-                         visible=lambda r: r.status == OrderStatus.SHIPPED, css="btn-outline-success")
-CANCEL = PostRowAction("cancel", "取消订单", "cancel", confirm="确定取消该订单吗？",
-                       visible=lambda r: r.status == OrderStatus.PICKING, css="btn-outline-danger")
+                         visible=_can("complete"), css="btn-outline-success")
+CANCEL = PostRowAction("cancel", "取消订单", "cancel", confirm="确定取消该订单吗？", visible=_can("cancel"),
+                       css="btn-outline-danger")
 
 
 class OrderListView(CrmModelView):

@@ -22,8 +22,10 @@ from app.services.orders import logistics, payments, printing, returns
 from app.services.orders import orders as order_service
 from app.services.orders.lines import LineInput
 from app.services.orders.orders import RECEIVER_FIELDS, OrderInput
+from app.services.orders.payments import accepts_payment
+from app.services.orders.returns import accepts_return
 from app.services.orders.screens import ORDER
-from app.services.orders.workflow import TRANSITIONS, allowed_actions, transition
+from app.services.orders.workflow import TRANSITIONS, allowed_actions, can_take, transition
 from app.services.products import search_condition
 from app.timeutil import format_local, local_to_utc, to_local
 from models.accounts import Employee
@@ -124,7 +126,9 @@ class OrderPagesView(SecuredView):
                            templates={k: printing.templates_of(k) for k in (TemplateKind.PICKING, TemplateKind.SHIPPING)},
                            default_kind=kind, list_endpoint=list_endpoint(order),
                            editable=order.status in order_service.EDITABLE,
-                           deletable=order.status in order_service.DELETABLE)
+                           deletable=order.status in order_service.DELETABLE,
+                           shippable=can_take(order, "ship"), payable=accepts_payment(order),
+                           returnable=accepts_return(order))
 
     @expose("/<int:order_id>/payments")
     def payment_records(self, order_id):

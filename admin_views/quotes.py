@@ -22,7 +22,7 @@ from app.timeutil import format_local, to_local
 from models.base import utcnow
 from models.print_templates import TemplateKind
 from models.products import Product
-from models.quotes import Quote, QuoteStatus
+from models.quotes import Quote
 
 
 def quote_input(form) -> quote_service.QuoteInput:
@@ -70,7 +70,7 @@ class QuoteView(OrderListView):
     post_row_actions = (
         PostRowAction("copy", "复制", "add", css="btn-outline-secondary"),
         PostRowAction("convert", "转为销售", "convert", confirm="确定将该报价单转为销售订单吗？",
-                      visible=lambda r: r.status == QuoteStatus.OPEN, css="btn-outline-success"),
+                      visible=quote_service.is_open, css="btn-outline-success"),
     )
     bulk_actions = ()
     action_permissions = {}
@@ -160,7 +160,7 @@ class QuoteView(OrderListView):
     def detail(self, quote_id):
         quote = self._quote(quote_id)
         return self.render("admin/orders/quote_detail.html", quote=quote, yuan=yuan, fmt=format_local,
-                           customer_url=customer_url(quote.customer_id),
+                           customer_url=customer_url(quote.customer_id), is_open=quote_service.is_open(quote),
                            templates=printing.templates_of(TemplateKind.QUOTE))
 
     @expose("/<int:quote_id>/edit", methods=["GET", "POST"])

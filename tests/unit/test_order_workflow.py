@@ -127,3 +127,28 @@ def test_two_users_approving_the_same_order_at_once_exactly_one_succeeds(app, db
                                                                        OrderLog.action == "通过审核"))
     assert approvals == 1
     assert db.session.get(SalesOrder, order_id).status == OrderStatus.PICKING
+
+
+@pytest.mark.parametrize(("name", "status"), ALL_CASES)
+def test_row_buttons_ask_the_same_table_that_transition_enforces(db, name, status):
+    """can_take (which shows 通过审核/发货/订单完成/取消订单 and 物流) agrees with transition() for every pair."""
+    from app.services.orders.workflow import can_take
+
+    order = make_order(status=status)
+    assert can_take(order, name) == ((name, status) in ALLOWED)
+    if not can_take(order, name):
+        with pytest.raises(ValidationFailed):
+            transition(order, name, admin())
+
+
+@pytest.mark.parametrize("status", list(OrderStatus))
+def test_payment_and_return_buttons_follow_the_services(db, status):
+    from app.services.orders.payments import accepts_payment, record_payment
+    from app.services.orders.returns import accepts_return
+
+    order = make_order(status=status, paid="0")
+    assert accepts_payment(order) == (status != OrderStatus.CANCELLED)  # a fresh order owes its whole amount
+    assert accepts_return(order) == (status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED))
+    if not accepts_payment(order):
+        with pytest.raises(ValidationFailed):
+            record_payment(order, "1.00", None, "现金", None, admin())

@@ -80,3 +80,10 @@ def test_quotes_follow_the_order_data_scope(db):
         quotes.convert_to_order(quote, seller)
     own = make_quote(actor=seller)
     assert quotes.get_quote(own.id, seller) is own
+
+
+def test_only_open_quotes_show_edit_and_convert(db):
+    quote = make_quote()
+    assert quotes.is_open(quote)
+    quotes.convert_to_order(quote, admin())
+    assert not quotes.is_open(quote)

@@ -14,6 +14,11 @@ from models.base import utcnow
 from models.orders import OrderStatus, Payment, SalesOrder
 
 
+def accepts_payment(order: SalesOrder) -> bool:
+    """An order can take a 回款 while it has a debt and is not cancelled (the 回款 button asks this)."""
+    return order.debt > 0 and order.status != OrderStatus.CANCELLED
+
+
 def record_payment(order: SalesOrder, amount, paid_on: date | None, method: str | None, note: str | None,
                    actor) -> Payment:
     ensure_access(order, actor, "pay")

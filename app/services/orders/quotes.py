@@ -78,8 +78,13 @@ def create_quote(data: QuoteInput, actor) -> Quote:
     return quote
 
 
+def is_open(quote: Quote) -> bool:
+    """An open quote can still be edited and turned into a sale (once)."""
+    return quote.status == QUOTE_TRANSITIONS["convert"][0]
+
+
 def _ensure_open(quote: Quote, doing: str) -> None:
-    if quote.status != QuoteStatus.OPEN:
+    if not is_open(quote):
         raise ValidationFailed(f"报价单 {quote.number} 已转为销售订单，不能{doing}")
 
 

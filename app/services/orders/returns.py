@@ -14,6 +14,11 @@ from models.orders import OrderStatus, SalesOrder, SalesOrderLine
 RETURNABLE = {OrderStatus.SHIPPED, OrderStatus.COMPLETED}
 
 
+def accepts_return(order: SalesOrder) -> bool:
+    """A 销售退货 can be entered against a shipped or completed sale (not against a return)."""
+    return not order.is_return and order.status in RETURNABLE
+
+
 def returned_quantities(original_id: int, excluding_id: int | None = None) -> dict[int, Decimal]:
     """Quantities per product already on (not cancelled) returns of the original order."""
     query = (select(SalesOrderLine.product_id, SalesOrderLine.quantity)

@@ -49,6 +49,11 @@ def allowed_actions(status: OrderStatus) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if t.source == status]
 
 
+def can_take(order: SalesOrder, name: str) -> bool:
+    """Whether the order's status allows transition `name` now (row buttons ask this; transition() enforces it)."""
+    return order.status == TRANSITIONS[name].source
+
+
 def ensure_access(order: SalesOrder, actor, permission: str) -> None:
     """Permission first (403), then data scope (404: the order does not exist for this user)."""
     if not can(f"order.{permission}", actor):
