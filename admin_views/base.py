@@ -69,6 +69,22 @@ def lazy_options(load):
     return options
 
 
+def parse_id(value) -> int | None:
+    """A record id from a URL or form, or None: digits only, and small enough for a BIGINT (a crafted
+    30-digit id would otherwise overflow the database driver and end in an error page)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+def form_id(name: str) -> int:
+    """A record id posted in a form field; 0 (which no record has) for anything that is not one.
+
+    The services then refuse 0 with their own message ("请选择…"), so a crafted value gets the same
+    clear answer as an empty choice instead of an error page.
+    """
+    return parse_id(request.form.get(name)) or 0
+
+
 def row_url(endpoint: str, row_id, id_arg: str = "id", **params) -> str:
     """url_for(endpoint, id_arg=row_id, **params) for the rows of a list page.
 
@@ -284,8 +300,7 @@ class CrmModelView(SecuredMixin, ModelView):
     def _valid_pk(self, id) -> bool:
         columns = list(self.model.__table__.primary_key.columns)
         if len(columns) == 1 and isinstance(columns[0].type, Integer):
-            text = str(id)
-            return text.isdigit() and len(text) <= 18
+            return parse_id(id) is not None
         return True  # composite or text keys: the database compares them as given
 
     # Errors ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from admin_views.base import CrmModelView, PostRowAction, format_datetime
+from admin_views.base import CrmModelView, PostRowAction, form_id, format_datetime
 from admin_views.customer_forms import choice_lists
 from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
@@ -154,7 +154,7 @@ class PoolView(CustomerListMixin, CrmModelView):
             return redirect(self.get_url(".index_view"))
         if request.method == "POST":
             with committed() as outcome:
-                done = records.assign_owner(customers, int(request.form.get("target") or 0), current_user)
+                done = records.assign_owner(customers, form_id("target"), current_user)
                 outcome.message = f"已指派 {done} 个客户"
             if not outcome.failed:
                 return redirect(self.get_url(".index_view"))

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
 import jobs.customers  # noqa: F401  (registers `flask crm recycle-customers` and `remind-follow-ups`)
-from admin_views.base import CrmModelView, lazy_options, row_url
+from admin_views.base import CrmModelView, form_id, lazy_options, parse_id, row_url
 from admin_views.customer_children import CustomerChildrenMixin
 from admin_views.customer_export import ExportMixin
 from admin_views.customer_forms import choice_lists, customer_form_data, customer_values
@@ -201,9 +201,9 @@ class CustomerListMixin:
         self._auto_joins = []  # formatters read names from per-request lookups; joins only widen sorts
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        raw = request.args.get("after", "")
-        if execute and raw.isdigit() and sort_column is None:
-            self._after = int(raw)
+        after = parse_id(request.args.get("after"))
+        if execute and after is not None and sort_column is None:
+            self._after = after
             page = 0
         try:
             count, query = super().get_list(page, sort_column, sort_desc, search, filters, False, page_size)
@@ -270,7 +270,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         if customer is None:
             owner = None
             if self.allowed("assign") and request.form.get("owner_id"):
-                owner = db.session.get(Employee, int(request.form["owner_id"]))
+                owner = records.assignable_employee(form_id("owner_id"))
             customer = records.create_customer(values, current_user, owner=owner, custom_values=custom)
         else:
             records.update_customer(customer, values, current_user, custom_values=custom)
@@ -320,10 +320,8 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
 
     # Detail page -------------------------------------------------------------------------
     def visible_customer(self, customer_id):
-        try:
-            customer = db.session.get(Customer, int(customer_id))
-        except (TypeError, ValueError):
-            customer = None
+        customer_id = parse_id(customer_id)
+        customer = db.session.get(Customer, customer_id) if customer_id is not None else None
         if customer is None or not can_view(current_user, customer):
             abort(404)
         return customer
@@ -420,7 +418,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         customers = self.bulk_customers(ids)
         if request.method == "POST":
             with committed() as outcome:
-                target = int(request.form.get("target") or 0)
+                target = form_id("target")
                 if kind == "category":
                     done = records.set_category(customers, target, current_user)
                 elif kind == "source":

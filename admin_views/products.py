@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from admin_views.base import CrmModelView, PostRowAction, format_datetime, lazy_options
+from admin_views.base import CrmModelView, PostRowAction, format_datetime, lazy_options, parse_id
 from admin_views.base_data import CRUD, NAME_RULES, ReferencedRowMixin, TreeListMixin, _sort_rules
 from app.extensions import db
 from app.security.permissions import Screen
@@ -38,11 +38,8 @@ class CategoryTreeFilter(BaseSQLAFilter):
     """产品类别 filter that includes every sub-category."""
 
     def apply(self, query, value, alias=None):
-        try:
-            category_id = int(value)
-        except (TypeError, ValueError):
-            return query
-        return query.filter(products.category_condition(category_id))
+        category_id = parse_id(value)
+        return query if category_id is None else query.filter(products.category_condition(category_id))
 
     def operation(self):
         return "包含下级"

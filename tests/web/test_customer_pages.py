@@ -127,3 +127,29 @@ def test_keyset_pager_walks_the_list_without_offsets(client):
     assert seen == [f"{i:02d}" for i in range(44, -1, -1)]
     page = client.get(url.replace("after=", "x=") + "&search=分页").get_data(as_text=True)
     assert "分页客户" in page  # a cursor-less page still works by offset
+
+
+def test_crafted_ids_and_choices_get_clear_answers(client):
+    customer = make_customer(admin(), name="北京世纪城有限公司", to_pool=True)
+    disabled = make_employee("wangwu", real_name="王五", enabled=False)
+    db.session.commit()
+    login(client)
+    huge = "9" * 30  # beyond any database integer
+    assert client.get(f"/customer/details/?id={huge}").status_code == 404
+    assert client.get("/customer/details/?id=-1").status_code == 404
+    page = client.get(f"/customer/?after={huge}").get_data(as_text=True)
+    assert client.get(f"/customer/?after={huge}").status_code == 200 and "北京世纪城有限公司" in page
+    for owner in ("abc", huge, str(disabled.id)):  # 客服专员 on the add form
+        page = client.post("/customer/new/", data={"name": f"新客户{owner[:3]}", "mobile": "13700000009",
+                                                   "owner_id": owner}).get_data(as_text=True)
+        assert "请选择一个启用中的员工作为客服专员" in page
+    assert db.session.scalar(select(Customer).where(Customer.name.like("新客户%"))) is None  # nothing saved
+    for target in ("abc", huge):
+        page = client.post("/customer/bulk/category", data={"ids": str(customer.id), "target": target},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "请选择客户类别" in page
+        page = client.post("/customer-pool/assign", data={"ids": str(customer.id), "target": target},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "请选择一个启用中的员工作为客服专员" in page
+    db.session.expire_all()
+    assert db.session.get(Customer, customer.id).owner_id is None

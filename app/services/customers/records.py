@@ -232,11 +232,17 @@ def set_source(customers: list[Customer], source_id: int) -> int:
     return len(customers)
 
 
-def assign_owner(customers: list[Customer], employee_id: int, actor: Employee, note: str = "客户指派") -> int:
-    """客户指派: set 客服专员 (also takes customers out of the pool)."""
-    employee = db.session.get(Employee, employee_id)
+def assignable_employee(employee_id: int) -> Employee:
+    """The employee chosen as 客服专员: must exist and be enabled."""
+    employee = db.session.get(Employee, employee_id) if employee_id else None
     if employee is None or not employee.is_enabled:
         raise ValidationFailed("请选择一个启用中的员工作为客服专员")
+    return employee
+
+
+def assign_owner(customers: list[Customer], employee_id: int, actor: Employee, note: str = "客户指派") -> int:
+    """客户指派: set 客服专员 (also takes customers out of the pool)."""
+    employee = assignable_employee(employee_id)
     now = utcnow()
     for customer in customers:
         if customer.owner_id == employee.id:
