@@ -137,3 +137,51 @@ def test_export_and_read_the_file_back(admin_page, live, tmp_path):
     assert sorted(contacts) == ["陈丽", "陈平"]
 
 
+
+
+def test_share_a_customer_then_take_the_share_back(page, live):
+    role = make_role("销售员", SELLER + ["customer_share.view"], scopes={"customer": "self"})
+    zhang = make_employee("zhangsan", role=role, real_name="张三")
+    make_employee("lisi", role=role, real_name="李四")
+    make_customer(zhang, name="张三的共享客户")
+    db.session.commit()
+    ui_login(page, live, "zhangsan", "secret#123")
+    page.click("text=我的客户列表")
+    page.click("table.model-list a:has-text('共享')")
+    page.check("#share-form label:has-text('李四')")
+    page.click("#share-form button[type=submit]")
+    expect(page.locator(".alert")).to_contain_text("已将客户“张三的共享客户”共享给 1 位员工")
+    page.click("text=退出系统")
+    ui_login(page, live, "lisi", "secret#123")
+    page.click("#crm-menu >> text=共享客户列表")
+    expect(page.locator("table.model-list")).to_contain_text("张三的共享客户")  # 共享给我
+    page.click("table.model-list a:has-text('张三的共享客户')")
+    expect(page.locator("body")).to_contain_text("张三的共享客户")  # the shared customer's detail page opens
+    page.click("text=退出系统")
+    ui_login(page, live, "zhangsan", "secret#123")
+    page.click("#crm-menu >> text=共享客户列表")
+    page.click("text=我的共享")
+    expect(page.locator("table.model-list")).to_contain_text("李四")
+    page.click("button[data-action=unshare]")
+    expect(page.locator("table.model-list")).not_to_contain_text("张三的共享客户")
+
+
+def test_bulk_change_of_customer_category(admin_page, live):
+    first = make_customer(admin(), name="北京成多科技有限公司")
+    second = make_customer(admin(), name="重庆银河商行")
+    make_customer(admin(), name="不选的客户")
+    db.session.commit()
+    page = admin_page
+    page.click("text=客户资料管理")
+    for customer in (first, second):
+        page.check(f"input.action-checkbox[value='{customer.id}']")
+    page.click("a.dropdown-toggle:has-text('批量操作')")
+    page.click(".dropdown-menu a:has-text('批量修改客户类别')")
+    expect(page.locator("#bulk-form")).to_contain_text("已选择 2 个客户")
+    page.select_option("#target", label="正式客户")
+    page.click("#bulk-form button[type=submit]")
+    expect(page.locator(".alert")).to_contain_text("已批量修改客户类别 2 个客户")
+    db.session.expire_all()
+    categories = {c.name: c.category.name for c in db.session.scalars(select(Customer))}
+    assert categories["北京成多科技有限公司"] == categories["重庆银河商行"] == "正式客户"
+    assert categories["不选的客户"] != "正式客户"
