@@ -9,6 +9,7 @@ from app.extensions import db
 from app.services import numbering
 from app.services.base_data import referencing_rows
 from app.services.customers import custom_fields
+from app.services.customers.anniversaries import birthday_month
 from app.services.customers.duplicates import check_duplicates
 from app.services.customers.history import log_change
 from app.services.customers.regions import check_region
@@ -96,17 +97,8 @@ def clean_values(values: dict) -> dict:
 
 
 def birth_month(birthday: date | None, lunar: bool, year: int | None = None) -> int | None:
-    """Month of this year's birthday; a lunar birthday is converted (a missing 30th counts as the 29th)."""
-    if birthday is None:
-        return None
-    if not lunar:
-        return birthday.month
-    from lunar_python import Lunar, LunarYear
-
-    year = year or local_today().year
-    month = LunarYear.fromYear(year).getMonth(birthday.month)
-    day = min(birthday.day, month.getDayCount()) if month else min(birthday.day, 29)
-    return Lunar.fromYmd(year, birthday.month, day).getSolar().getMonth()
+    """Month of this year's birthday; a lunar birthday is converted (rules in anniversaries.py)."""
+    return birthday_month(birthday, lunar, year or local_today().year)
 
 
 def default_id(model) -> int | None:
