@@ -10,7 +10,7 @@ PORT ?= 5000
 TEST_PG_DB ?= xingzhu_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-dev system-deps services lint worker cron bench demo clean
+.PHONY: run test install install-dev assets system-deps services lint worker cron bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed assets
+install-dev: $(VENV)/.installed-dev assets
+
+# Browser libraries served from app/static/vendor (not committed): the Quill rich-text editor, from its npm package.
+QUILL_VERSION := 2.0.3
+VENDOR := app/static/vendor
+$(VENDOR)/quill/.version-$(QUILL_VERSION):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq -o DPkg::Lock::Timeout=300 npm >/dev/null; }
+	@tmp=$$(mktemp -d) && npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $$tmp \
+	  quill@$(QUILL_VERSION) && rm -rf $(VENDOR)/quill && mkdir -p $(VENDOR)/quill && \
+	  cp $$tmp/node_modules/quill/dist/quill.js $$tmp/node_modules/quill/dist/quill.snow.css \
+	     $$tmp/node_modules/quill/LICENSE $(VENDOR)/quill/ && rm -rf $$tmp && touch $@
+
+assets: $(VENDOR)/quill/.version-$(QUILL_VERSION)
 
 run: install
 	$(BIN)/flask crm init
