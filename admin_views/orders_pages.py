@@ -248,8 +248,8 @@ class OrderPagesView(SecuredView):
     @expose("/<int:order_id>/transition/<step_name>", methods=["POST"])
     def do_transition(self, order_id, step_name):
         step = ORDER_FLOW.steps.get(step_name) or abort(404)
-        order = self._order(order_id)
         self.require(step.action)
+        order = self._order(order_id)
         with committed(flash_error=False) as outcome:
             transition(order, step_name, current_user, request.form.get("note"))
             outcome.message = success_message(ORDER_FLOW, step, order)
