@@ -94,6 +94,7 @@ class QuoteView(OrderListView):
 
     def on_model_delete(self, model):
         quote_service.ensure_quote_access(model, current_user, "delete")
+        self.flow.ensure("delete", model, "删除")
 
     def do_copy(self, obj):
         copy = quote_service.copy_quote(obj, current_user)

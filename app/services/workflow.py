@@ -61,7 +61,7 @@ class Ask:
     max_length: int = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
     """One row of a transition table."""
 
@@ -71,7 +71,7 @@ class Step:
     permission: str  # full code, "<document code>.<action>", e.g. "order.approve"
     label: str  # the button text, and the verb of the refusal message ("不能{label}")
     confirm: str | None = None  # asked before the POST (row, detail and bulk buttons)
-    done: str | None = None  # success message; {number}, {label} (document noun) and {state} are filled in
+    done: str | None = None  # success message; {number}, {label} (the noun), {state} and {doc.<attribute>}
     ask_for: tuple[Ask, ...] = ()
     note_required: bool = False
     stamps: Mapping[str, str] = field(default_factory=dict)  # column -> NOW | ACTOR
@@ -383,7 +383,7 @@ def advance(doc_type: DocumentType, ids: Iterable, step: str, actor, note: str |
 def success_message(doc_type: DocumentType, step: Step, doc) -> str:
     """The one message of a step (Step.done, else a standard sentence)."""
     state = doc_type.status_of(doc)
-    values = {"number": doc_type.number_of(doc), "label": doc_type.label, "state": state_label(state)}
+    values = {"number": doc_type.number_of(doc), "label": doc_type.label, "state": state_label(state), "doc": doc}
     if step.done:
         return step.done.format(**values)
     return "{label} {number}：{step}成功，当前状态为“{state}”".format(step=step.label, **values)
