@@ -155,7 +155,9 @@ class WorkflowCases(ABC):
     # Many at once -------------------------------------------------------------------------------------
     def test_bulk_transition_reports_each_record(self, db, step_name):
         source = self._source_of(step_name)
-        wrong = next(s for s in self.flow.states if (step_name, s) not in self.expected)
+        wrong = next((s for s in self.flow.states if (step_name, s) not in self.expected), None)
+        if wrong is None:
+            pytest.skip(f"{step_name} is allowed from every state")
         good = [self.make(source) for _ in range(2)]
         bad = self.make(wrong)
         db.session.commit()
@@ -169,6 +171,8 @@ class WorkflowCases(ABC):
         assert self._row(bad_id) == bad_row
 
     def test_two_users_moving_the_same_document_at_once_exactly_one_wins(self, app, db, step_name):
+        if self.flow.step(step_name).target in self.flow.step(step_name).sources:
+            pytest.skip(f"{step_name} keeps the status (e.g. 重新分配): the later one simply wins")
         source = self._source_of(step_name)
         doc = self.make(source)
         db.session.commit()
