@@ -7,7 +7,7 @@ Order pages (detail, form, 物流, 回款, print) live in admin_views/orders_pag
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
@@ -16,16 +16,15 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, exists, func, or_, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
-from admin_views.base import CrmModelView, PostRowAction, lazy_options
-from admin_views.transactions import committed
+from admin_views.base import CrmModelView, lazy_options
+from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.permissions import can
 from app.security.scope import visible_owner_ids
 from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
-from app.services.orders.payments import accepts_payment
 from app.services.orders.screens import ORDER
-from app.services.orders.workflow import can_take, transition, transition_many
+from app.services.orders.workflow import ORDER_FLOW
 from app.timeutil import format_local, local_to_utc
 from models.accounts import Employee
 from models.base_data import LogisticsCompany
@@ -203,26 +202,21 @@ class OrderPageAction(BaseListRowAction):
                       f'href="{escape(url)}">{escape(self.title)}</a>')
 
 
-def _can(step):
-    return lambda row: can_take(row, step)
+def _allows(capability):
+    return lambda row: ORDER_FLOW.allows(capability, row)
 
 
-EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=lambda r: r.status in order_service.EDITABLE)
-LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=_can("ship"))
-PAY = OrderPageAction("order.payment", "回款", "pay", visible=accepts_payment)
+EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=_allows("edit"))
+LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=_allows("logistics"))
+PAY = OrderPageAction("order.payment", "回款", "pay", visible=_allows("pay"))
 PAYMENTS = OrderPageAction("order.payment_records", "回款记录", "view")
-APPROVE = PostRowAction("approve", "通过审核", "approve", visible=_can("approve"), css="btn-outline-success")
-SHIP = PostRowAction("ship", "发货", "ship", confirm="确定将该订单标记为已发货吗？", visible=_can("ship"))
-COMPLETE = PostRowAction("complete", "订单完成", "complete", confirm="确认客户已收货，将订单标记为完成吗？",
-                         visible=_can("complete"), css="btn-outline-success")
-CANCEL = PostRowAction("cancel", "取消订单", "cancel", confirm="确定取消该订单吗？", visible=_can("cancel"),
-                       css="btn-outline-danger")
 
 
-class OrderListView(CrmModelView):
+class OrderListView(WorkflowListMixin, CrmModelView):
     """Base of every order list: scope, search, date range, sums row, export, transitions."""
 
     screen = ORDER
+    flow = ORDER_FLOW
     title = "订单列表"
     statuses: tuple[OrderStatus, ...] | None = None  # None: every status
     returns: bool | None = False  # None: sales orders and returns
@@ -263,8 +257,7 @@ class OrderListView(CrmModelView):
     }
     column_filters = (LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),)
     page_row_actions = (PAYMENTS,)
-    action_permissions = {"approve": "approve", "ship": "ship", "complete": "complete", "print": "print"}
-    bulk_actions: tuple[str, ...] = ()
+    action_permissions = {"print": "print"}
     sum_label = "订单金额汇总"
     add_endpoint: str | None = "order.new"
     add_label = "添加订单"
@@ -377,51 +370,6 @@ class OrderListView(CrmModelView):
     def on_model_delete(self, model):
         order_service.before_delete(model, current_user)
 
-    def do_approve(self, obj):
-        transition(obj, "approve", current_user)
-        return f"订单 {obj.number} 已通过审核，进入正在配货"
-
-    def do_ship(self, obj):
-        transition(obj, "ship", current_user)
-        return f"订单 {obj.number} 已发货"
-
-    def do_complete(self, obj):
-        transition(obj, "complete", current_user)
-        return f"订单 {obj.number} 已标记为交易完成"
-
-    def do_cancel(self, obj):
-        transition(obj, "cancel", current_user)
-        return f"订单 {obj.number} 已取消"
-
-    def _bulk(self, ids, name, done):
-        if name not in self.bulk_actions:
-            abort(404)
-        with committed(flash_error=False) as outcome:
-            orders = [self.get_one(i) for i in ids]
-            count = transition_many(orders, name, current_user)
-            outcome.message = f"已{done} {count} 个订单"
-        if outcome.failed:
-            flash(outcome.error + "（本次选中的订单均未处理）", "error")
-        return redirect(self._return_url_from_referrer())
-
-    def _return_url_from_referrer(self):
-        target = request.form.get("url") or request.referrer or ""
-        path = target.split("://", 1)[-1]
-        path = path[path.find("/"):] if "/" in path else ""
-        return path if path.startswith("/") and not path.startswith("//") else self.get_url(".index_view")
-
-    @action("approve", "通过审核", "确定审核通过选中的订单吗？")
-    def action_approve(self, ids):
-        return self._bulk(ids, "approve", "审核通过")
-
-    @action("ship", "发货", "确定将选中的订单标记为已发货吗？")
-    def action_ship(self, ids):
-        return self._bulk(ids, "ship", "发货")
-
-    @action("complete", "订单完成", "确认客户已收货，将选中的订单标记为完成吗？")
-    def action_complete(self, ids):
-        return self._bulk(ids, "complete", "完成")
-
     print_kind: str | None = None  # 配货单 or 发货单 for the bulk 打印 action
 
     @action("print", "打印", None)
@@ -433,8 +381,6 @@ class OrderListView(CrmModelView):
 
     def is_action_allowed(self, name):
         if name == "print" and not self.print_kind:
-            return False
-        if name in ("approve", "ship", "complete") and name not in self.bulk_actions:
             return False
         return super().is_action_allowed(name)
 
@@ -451,8 +397,7 @@ class PendingOrderView(OrderListView):
     statuses = (OrderStatus.PENDING,)
     export_filename = "等待审核订单"
     page_row_actions = (EDIT, PAY, PAYMENTS)
-    post_row_actions = (APPROVE,)
-    bulk_actions = ("approve",)
+    row_steps = bulk_steps = ("approve",)
 
 
 class PickingOrderView(OrderListView):
@@ -464,8 +409,7 @@ class PickingOrderView(OrderListView):
     column_filters = (IntEqualFilter(SalesOrder.logistics_company_id, "物流公司", options=lazy_options(_logistics_choices)),
                       LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"))
     page_row_actions = (LOGISTICS, PAY, PAYMENTS)
-    post_row_actions = (SHIP,)
-    bulk_actions = ("ship",)
+    row_steps = bulk_steps = ("ship",)
     print_kind = "picking"
 
     def list_tabs(self):
@@ -483,8 +427,7 @@ class ShippedOrderView(OrderListView):
                       LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),
                       LocalDateBetweenFilter(SalesOrder.shipped_at, "发货日期"))
     page_row_actions = (PAY, PAYMENTS)
-    post_row_actions = (COMPLETE,)
-    bulk_actions = ("complete",)
+    row_steps = bulk_steps = ("complete",)
     print_kind = "shipping"
 
     def list_tabs(self):
@@ -511,8 +454,8 @@ class ReturnOrderView(OrderListView):
                    "original_order", "status")
     column_filters = (LocalDateBetweenFilter(SalesOrder.order_date, "下单日期"),)
     page_row_actions = (EDIT, PAYMENTS)
-    post_row_actions = (APPROVE, SHIP, COMPLETE, CANCEL)
-    bulk_actions = ("approve", "ship", "complete")
+    row_steps = ("approve", "ship", "complete", "cancel")
+    bulk_steps = ("approve", "ship", "complete")
 
 
 class CancelledOrderView(OrderListView):

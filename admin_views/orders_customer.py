@@ -12,8 +12,7 @@ from app.services.customer_extensions import (
     register_summary_field,
 )
 from app.services.orders.customer_totals import debt_total, has_debt_condition, sales_total
-from app.services.orders.payments import accepts_payment
-from app.services.orders.workflow import SCOPE_MODULE
+from app.services.orders.workflow import ORDER_FLOW, SCOPE_MODULE
 from models.customers import Customer
 from models.orders import SalesOrder
 from models.quotes import Quote, QuoteStatus
@@ -26,7 +25,7 @@ def order_history(customer) -> dict:
                         current_user, SCOPE_MODULE)
     orders = db.session.scalars(query.options(selectinload(SalesOrder.lines))
                                 .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(TAB_LIMIT)).all()
-    return {"orders": orders, "tab_limit": TAB_LIMIT, "payable_ids": {o.id for o in orders if accepts_payment(o)}}
+    return {"orders": orders, "tab_limit": TAB_LIMIT, "payable_ids": {o.id for o in orders if ORDER_FLOW.allows("pay", o)}}
 
 
 def open_quotes(customer) -> dict:

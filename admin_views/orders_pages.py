@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from admin_views.base import SecuredView
 from admin_views.orders import customer_url, yuan
 from admin_views.transactions import Outcome, committed
+from admin_views.workflow import state_labels, step_buttons
 from app.extensions import db
 from app.security.permissions import can
 from app.security.scope import apply_scope, visible_owner_ids
@@ -22,17 +23,16 @@ from app.services.orders import logistics, payments, printing, returns
 from app.services.orders import orders as order_service
 from app.services.orders.lines import LineInput
 from app.services.orders.orders import RECEIVER_FIELDS, OrderInput
-from app.services.orders.payments import accepts_payment
-from app.services.orders.returns import accepts_return
 from app.services.orders.screens import ORDER
-from app.services.orders.workflow import TRANSITIONS, allowed_actions, can_take, transition
+from app.services.orders.workflow import ORDER_FLOW, transition
 from app.services.products import search_condition
+from app.services.workflow import success_message
 from app.timeutil import format_local, local_to_utc, to_local
 from models.accounts import Employee
 from models.base import utcnow
 from models.base_data import LogisticsCompany, Warehouse
 from models.customers import Customer, CustomerShare
-from models.orders import STATUS_LABELS, OrderStatus, Payment, SalesOrder
+from models.orders import OrderStatus, Payment, SalesOrder
 from models.print_templates import TemplateKind
 from models.products import Product
 
@@ -89,6 +89,10 @@ class OrderPagesView(SecuredView):
     def is_visible(self):
         return False
 
+    @property
+    def extra_js(self):
+        return [url_for("static", filename="workflow.js")]
+
     def _fail(self, exc: DomainError):
         if isinstance(exc, NotFound):
             abort(404)
@@ -120,15 +124,16 @@ class OrderPagesView(SecuredView):
         order = self._order(order_id)
         kind = TemplateKind.SHIPPING if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED) \
             else TemplateKind.PICKING
+        steps = step_buttons(ORDER_FLOW, order, lambda step: url_for(".do_transition", order_id=order.id,
+                                                                     step_name=step.name))
+        allows = {name: ORDER_FLOW.allows(name, order) for name in ORDER_FLOW.capabilities}
         return self.render("admin/orders/detail.html", order=order, yuan=yuan, fmt=format_local,
-                           status_labels={s.value: label for s, label in STATUS_LABELS.items()},
-                           actions=allowed_actions(order.status), customer_url=customer_url(order.customer_id),
+                           status_labels=state_labels(ORDER_FLOW), steps=steps,
+                           customer_url=customer_url(order.customer_id),
                            templates={k: printing.templates_of(k) for k in (TemplateKind.PICKING, TemplateKind.SHIPPING)},
                            default_kind=kind, list_endpoint=list_endpoint(order),
-                           editable=order.status in order_service.EDITABLE,
-                           deletable=order.status in order_service.DELETABLE,
-                           shippable=can_take(order, "ship"), payable=accepts_payment(order),
-                           returnable=accepts_return(order))
+                           editable=allows["edit"], deletable=allows["delete"], shippable=allows["logistics"],
+                           payable=allows["pay"], returnable=allows["return"])
 
     @expose("/<int:order_id>/payments")
     def payment_records(self, order_id):
@@ -203,7 +208,7 @@ class OrderPagesView(SecuredView):
                 return self._back(order)
             order = self._order(order_id, "edit")
             return self.render("admin/orders/form.html", **self._form_context(order=order, form=request.form))
-        if order.status not in order_service.EDITABLE:
+        if not ORDER_FLOW.allows("edit", order):
             flash(f"订单 {order.number} 当前状态为“{order.status_label}”，审核通过后的订单不能修改", "error")
             return self._back(order)
         return self.render("admin/orders/form.html", **self._form_context(order=order))
@@ -234,7 +239,7 @@ class OrderPagesView(SecuredView):
         if customer is not None:
             originals = db.session.scalars(apply_scope(
                 select(SalesOrder).where(SalesOrder.customer_id == customer.id, SalesOrder.is_return.is_(False),
-                                         SalesOrder.status.in_(returns.RETURNABLE)),
+                                         SalesOrder.status.in_(ORDER_FLOW.states_allowing("return"))),
                 SalesOrder.owner_id, current_user, "order").order_by(SalesOrder.id.desc()).limit(50)).all()
         context = self._form_context(customer=customer, is_return=True, original=original)
         return self.render("admin/orders/form.html", originals=originals, **context)
@@ -242,12 +247,12 @@ class OrderPagesView(SecuredView):
     # Workflow --------------------------------------------------------------------
     @expose("/<int:order_id>/transition/<step_name>", methods=["POST"])
     def do_transition(self, order_id, step_name):
-        step = TRANSITIONS.get(step_name) or abort(404)
+        step = ORDER_FLOW.steps.get(step_name) or abort(404)
+        self.require(step.action)
         order = self._order(order_id)
-        self.require(step.permission)
         with committed(flash_error=False) as outcome:
             transition(order, step_name, current_user, request.form.get("note"))
-            outcome.message = f"订单 {order.number}：{step.title}成功，当前状态为“{order.status_label}”"
+            outcome.message = success_message(ORDER_FLOW, step, order)
         if outcome.failed:
             self._fail_and_flash(outcome)
         return self._back(order)

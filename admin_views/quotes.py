@@ -12,6 +12,7 @@ from admin_views.base import PostRowAction
 from admin_views.orders import LocalDateBetweenFilter, OrderListView, customer_url, yuan
 from admin_views.orders_pages import parse_lines, parse_local_datetime
 from admin_views.transactions import committed
+from admin_views.workflow import state_labels, step_buttons
 from app.extensions import db
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.orders import printing
@@ -44,6 +45,7 @@ class QuoteView(OrderListView):
     """Shares the order lists' sums row and template; quotes use the orders' 数据范围 (module "order")."""
 
     screen = QUOTE
+    flow = quote_service.QUOTE_FLOW
     title = "报价单管理"
     statuses = None
     returns = None
@@ -67,12 +69,9 @@ class QuoteView(OrderListView):
                                 "status": lambda v, c, m, n: m.status.label}
     column_filters = (LocalDateBetweenFilter(Quote.quote_date, "报价日期"),)
     page_row_actions = ()
-    post_row_actions = (
-        PostRowAction("copy", "复制", "add", css="btn-outline-secondary"),
-        PostRowAction("convert", "转为销售", "convert", confirm="确定将该报价单转为销售订单吗？",
-                      visible=quote_service.is_open, css="btn-outline-success"),
-    )
-    bulk_actions = ()
+    other_row_actions = (PostRowAction("copy", "复制", "add", css="btn-outline-secondary"),)
+    row_steps = ("convert",)
+    bulk_steps = ()
     action_permissions = {}
     deletable = True
 
@@ -95,14 +94,11 @@ class QuoteView(OrderListView):
 
     def on_model_delete(self, model):
         quote_service.ensure_quote_access(model, current_user, "delete")
+        self.flow.ensure("delete", model, "删除")
 
     def do_copy(self, obj):
         copy = quote_service.copy_quote(obj, current_user)
         return f"已复制报价单 {obj.number}，新报价单号 {copy.number}"
-
-    def do_convert(self, obj):
-        order = quote_service.convert_to_order(obj, current_user)
-        return f"报价单 {obj.number} 已转为销售订单 {order.number}（等待审核）"
 
     # Pages ------------------------------------------------------------------------
     def _quote(self, quote_id, action="view") -> Quote:
@@ -159,8 +155,12 @@ class QuoteView(OrderListView):
     @expose("/<int:quote_id>")
     def detail(self, quote_id):
         quote = self._quote(quote_id)
+        back = url_for(".detail", quote_id=quote.id)
+        steps = step_buttons(self.flow, quote, lambda step: url_for(".row_action", action_name=step.name,
+                                                                    record_id=quote.id, url=back))
         return self.render("admin/orders/quote_detail.html", quote=quote, yuan=yuan, fmt=format_local,
-                           customer_url=customer_url(quote.customer_id), is_open=quote_service.is_open(quote),
+                           customer_url=customer_url(quote.customer_id), steps=steps,
+                           editable=self.flow.allows("edit", quote), status_labels=state_labels(self.flow),
                            templates=printing.templates_of(TemplateKind.QUOTE))
 
     @expose("/<int:quote_id>/edit", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from models.numbering import DocumentCounter
 from models.orders import OrderLog, Payment, SalesOrder, SalesOrderLine  # noqa: F401
 from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory
-from models.quotes import Quote, QuoteLine  # noqa: F401
+from models.quotes import Quote, QuoteLine, QuoteLog  # noqa: F401
 from models.reminders import Reminder
 
 __all__ = [

@@ -46,6 +46,8 @@ class Quote(TimestampMixin, db.Model):
 
     lines: Mapped[list["QuoteLine"]] = relationship(
         back_populates="quote", cascade="all, delete-orphan", order_by="QuoteLine.position")
+    logs: Mapped[list["QuoteLog"]] = relationship(
+        back_populates="quote", cascade="all, delete-orphan", order_by="QuoteLog.id")
 
     def __str__(self) -> str:
         return self.number
@@ -66,3 +68,20 @@ class QuoteLine(db.Model):
     unit_price: Mapped[Decimal] = mapped_column(Money, nullable=False)
     quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
     subtotal: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class QuoteLog(db.Model):
+    """报价单日志: who created, changed or 转为销售 a quote, written in the same transaction."""
+
+    __tablename__ = "quote_logs"
+    __table_args__ = {"info": {"owned": True}}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), nullable=False, index=True)
+    quote: Mapped[Quote] = relationship(back_populates="logs")
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    employee = relationship("Employee")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    action: Mapped[str] = mapped_column(Unicode(20), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Unicode(500))

@@ -50,7 +50,7 @@ def test_convert_creates_a_pending_order_once_and_the_quote_leaves_the_open_list
         (line.product_id, line.quantity, line.unit_price) for line in quote.lines]
     assert quote.status == QuoteStatus.CONVERTED and quote.order_id == order.id
     assert order.receiver_name == "陈军" and quote.number in order.remark
-    with pytest.raises(ValidationFailed, match="已转为销售订单"):
+    with pytest.raises(ValidationFailed, match=f"报价单 {quote.number} 当前状态为“已转销售”，不能转为销售"):
         quotes.convert_to_order(quote, admin())
     with pytest.raises(ValidationFailed, match="已转为销售订单，不能修改"):
         quotes.update_quote(quote, quotes.QuoteInput(customer.id, [LineInput(quote.lines[0].product_id, "1")]),
@@ -83,7 +83,9 @@ def test_quotes_follow_the_order_data_scope(db):
 
 
 def test_only_open_quotes_show_edit_and_convert(db):
+    flow = quotes.QUOTE_FLOW
     quote = make_quote()
-    assert quotes.is_open(quote)
+    assert flow.allows("edit", quote) and flow.can_take(quote, "convert")
     quotes.convert_to_order(quote, admin())
-    assert not quotes.is_open(quote)
+    assert not flow.allows("edit", quote) and not flow.can_take(quote, "convert")
+    assert flow.allows("copy", quote) and flow.allows("delete", quote)

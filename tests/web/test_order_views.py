@@ -97,7 +97,7 @@ def test_approve_from_the_detail_page_and_wrong_state_message(client):
     db.session.commit()
     login(client)
     html = client.post(f"/order/{order.id}/transition/approve", follow_redirects=True).get_data(as_text=True)
-    assert "通过审核成功" in html and "正在配货" in html
+    assert f"订单 {order.number} 已通过审核，进入正在配货" in html
     html = client.post(f"/order/{order.id}/transition/approve", follow_redirects=True).get_data(as_text=True)
     assert "当前状态为“正在配货”，不能通过审核" in html
     logs = html.split('id="order-logs"')[1]
@@ -113,7 +113,7 @@ def test_bulk_approve_then_ship_then_complete(client):
     client.post("/order-picking/action/", data={"action": "ship", "rowid": ids}, follow_redirects=True)
     html = client.post("/order-shipped/action/", data={"action": "complete", "rowid": ids},
                        follow_redirects=True).get_data(as_text=True)
-    assert "已完成 3 个订单" in html
+    assert "订单完成：成功 3 个订单" in html
     db.session.expire_all()
     assert {db.session.get(SalesOrder, o.id).status for o in orders} == {OrderStatus.COMPLETED}
     # an action that does not belong to the list is refused

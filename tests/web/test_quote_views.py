@@ -44,7 +44,7 @@ def test_list_sums_copy_convert_and_print(client):
     db.session.expire_all()
     assert db.session.get(Quote, quote.id).status == QuoteStatus.CONVERTED
     html = client.post(f"/quote/row-action/convert/{quote.id}", follow_redirects=True).get_data(as_text=True)
-    assert "不能再次转为销售" in html and db.session.scalar(select(func.count(SalesOrder.id))) == 1
+    assert "当前状态为“已转销售”，不能转为销售" in html and db.session.scalar(select(func.count(SalesOrder.id))) == 1
     printed = client.get(f"/quote/{quote.id}/print").get_data(as_text=True)
     assert "报价单" in printed and "贰仟贰佰元整" in printed and quote.number in printed
 

@@ -3,15 +3,15 @@
 from app.extensions import db
 from app.services.errors import ValidationFailed
 from app.services.numbering import TRACKING_PREFIX, next_tracking_number
-from app.services.orders.workflow import ensure_access, log, transition
+from app.services.orders.workflow import ORDER_FLOW, ensure_access, log, transition
 from models.base_data import LogisticsCompany
-from models.orders import OrderStatus, SalesOrder
+from models.orders import SalesOrder
 
 
 def save_logistics(order: SalesOrder, company_id, tracking_number: str | None, remark: str | None, actor,
                    ship: bool = False) -> SalesOrder:
     ensure_access(order, actor, "ship")
-    if order.status != OrderStatus.PICKING:
+    if not ORDER_FLOW.allows("logistics", order):
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，只有正在配货的订单可以设置物流")
     company = None
     if company_id not in (None, ""):

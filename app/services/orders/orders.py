@@ -14,7 +14,7 @@ from app.services.numbering import next_number
 from app.services.orders import sums
 from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.totals import order_totals, parse_amount
-from app.services.orders.workflow import SCOPE_MODULE, ensure_access, log
+from app.services.orders.workflow import ORDER_FLOW, SCOPE_MODULE, ensure_access, log
 from app.services.reminders import create_reminder
 from models.accounts import Employee, Role, RolePermission
 from models.base import utcnow
@@ -22,9 +22,6 @@ from models.base_data import Warehouse
 from models.customers import Customer, CustomerShare
 from models.orders import OrderStatus, SalesOrder, SalesOrderLine
 
-EDITABLE = {OrderStatus.PENDING}
-# 5.1/5.2/5.4/5.6: pending, picking, completed and cancelled orders may be deleted; shipped ones may not.
-DELETABLE = {OrderStatus.PENDING, OrderStatus.PICKING, OrderStatus.COMPLETED, OrderStatus.CANCELLED}
 RECEIVER_FIELDS = ("receiver_name", "receiver_gender", "receiver_phone", "receiver_mobile", "receiver_province",
                    "receiver_city", "receiver_district", "receiver_address", "receiver_zip", "delivery_time",
                    "package_items", "remark")
@@ -160,7 +157,7 @@ def create_order(data: OrderInput, actor, *, is_return: bool = False, original_o
 
 def update_order(order: SalesOrder, data: OrderInput, actor) -> SalesOrder:
     ensure_access(order, actor, "edit")
-    if order.status not in EDITABLE:
+    if not ORDER_FLOW.allows("edit", order):
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，审核通过后的订单不能修改")
     before = sums.snapshot(order.id, lock=True)
     if str(data.customer_id) != str(order.customer_id):
@@ -177,7 +174,7 @@ def update_order(order: SalesOrder, data: OrderInput, actor) -> SalesOrder:
 
 def ensure_deletable(order: SalesOrder, actor) -> None:
     ensure_access(order, actor, "delete")
-    if order.status not in DELETABLE:
+    if not ORDER_FLOW.allows("delete", order):
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，不能删除")
     has_returns = db.session.scalar(select(SalesOrder.id).where(SalesOrder.original_order_id == order.id).limit(1))
     if has_returns:
@@ -200,7 +197,7 @@ def delete_order(order: SalesOrder, actor) -> None:
 def get_order(order_id, actor, permission: str = "view") -> SalesOrder:
     try:
         order = db.session.get(SalesOrder, int(order_id))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         order = None
     if order is None:
         raise NotFound("订单不存在或不在您的查看范围内")

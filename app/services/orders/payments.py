@@ -9,20 +9,15 @@ from app.extensions import db
 from app.services.errors import ValidationFailed
 from app.services.orders import sums
 from app.services.orders.totals import parse_amount
-from app.services.orders.workflow import ensure_access, log
+from app.services.orders.workflow import ORDER_FLOW, ensure_access, log
 from models.base import utcnow
-from models.orders import OrderStatus, Payment, SalesOrder
-
-
-def accepts_payment(order: SalesOrder) -> bool:
-    """An order can take a 回款 while it has a debt and is not cancelled (the 回款 button asks this)."""
-    return order.debt > 0 and order.status != OrderStatus.CANCELLED
+from models.orders import Payment, SalesOrder
 
 
 def record_payment(order: SalesOrder, amount, paid_on: date | None, method: str | None, note: str | None,
                    actor) -> Payment:
     ensure_access(order, actor, "pay")
-    if order.status == OrderStatus.CANCELLED:
+    if order.status not in ORDER_FLOW.states_allowing("pay"):
         raise ValidationFailed("已取消的订单不能回款")
     value = parse_amount(amount, "回款金额", default_zero=False)
     if value <= 0:
@@ -40,7 +35,7 @@ def record_payment(order: SalesOrder, amount, paid_on: date | None, method: str 
     db.session.flush()
     result = db.session.execute(
         update(SalesOrder).where(SalesOrder.id == order.id, SalesOrder.debt >= value,
-                                 SalesOrder.status != OrderStatus.CANCELLED)
+                                 SalesOrder.status.in_(ORDER_FLOW.states_allowing("pay")))
         .values(paid=SalesOrder.paid + value, debt=SalesOrder.debt - value, updated_at=utcnow())
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:

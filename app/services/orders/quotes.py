@@ -4,23 +4,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import update
-
 from app.extensions import db
 from app.security.permissions import can
-from app.security.scope import can_see_owner
-from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services.errors import Forbidden, ValidationFailed
 from app.services.numbering import next_number
+from app.services.orders import screens  # noqa: F401  (registers the quote.* codes first)
 from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.orders import OrderInput, create_order, receiver_defaults, visible_customer
 from app.services.orders.totals import round_money
 from app.services.orders.workflow import SCOPE_MODULE
+from app.services.workflow import NOW, Change, DocumentType, Step, advance_one
 from models.base import utcnow
 from models.orders import SalesOrder
-from models.quotes import Quote, QuoteLine, QuoteStatus
+from models.quotes import Quote, QuoteLine, QuoteLog, QuoteStatus
 
-# The quote's own transition table: 报价中 -(转为销售)-> 已转销售.
-QUOTE_TRANSITIONS = {"convert": (QuoteStatus.OPEN, QuoteStatus.CONVERTED)}
+OPEN, CONVERTED = QuoteStatus.OPEN, QuoteStatus.CONVERTED
 
 
 @dataclass
@@ -34,22 +32,38 @@ class QuoteInput:
     extra: dict = field(default_factory=dict)
 
 
+def _create_sale(change: Change) -> None:
+    """转为销售 creates the 等待审核 order once the quote's guarded UPDATE has won."""
+    quote, actor = change.doc, change.actor
+    lines = [LineInput(line.product_id, line.quantity, line.unit_price) for line in quote.lines]
+    customer = visible_customer(quote.customer_id, actor)
+    texts = receiver_defaults(customer)
+    texts["receiver_name"] = quote.contact_name or texts["receiver_name"]
+    texts["remark"] = f"由报价单 {quote.number} 转为销售"
+    order = create_order(OrderInput(customer.id, lines, texts=texts), actor, note=f"报价单 {quote.number} 转为销售")
+    quote.order_id = order.id
+    db.session.flush()
+
+
+QUOTE_FLOW = DocumentType(
+    code="quote", label="报价单", screen_label="报价单管理", module="订单管理", model=Quote, log=QuoteLog,
+    log_key="quote_id", states=QuoteStatus, scope_module=SCOPE_MODULE,
+    transitions=[
+        Step("convert", {OPEN}, CONVERTED, "quote.convert", "转为销售", confirm="确定将该报价单转为销售订单吗？",
+             done="报价单 {number} 已转为销售订单 {doc.order.number}（等待审核）", stamps={"converted_at": NOW},
+             bulk=False, style="success"),
+    ],
+    capabilities={"edit": {OPEN}, "delete": {OPEN, CONVERTED}, "copy": {OPEN, CONVERTED}},
+    after={"convert": [_create_sale]},
+)
+
+
 def ensure_quote_access(quote: Quote, actor, action: str) -> None:
-    if not can(f"quote.{action}", actor):
-        raise Forbidden("您没有执行此操作的权限")
-    if not can_see_owner(actor, SCOPE_MODULE, quote.owner_id):
-        raise NotFound("报价单不存在或不在您的查看范围内")
+    QUOTE_FLOW.ensure_access(quote, actor, action)
 
 
 def get_quote(quote_id, actor, action: str = "view") -> Quote:
-    try:
-        quote = db.session.get(Quote, int(quote_id))
-    except (TypeError, ValueError):
-        quote = None
-    if quote is None:
-        raise NotFound("报价单不存在或不在您的查看范围内")
-    ensure_quote_access(quote, actor, action)
-    return quote
+    return QUOTE_FLOW.get(quote_id, actor, action)
 
 
 def _fill(quote: Quote, data: QuoteInput) -> None:
@@ -75,23 +89,19 @@ def create_quote(data: QuoteInput, actor) -> Quote:
     quote.number = next_number("BJ")
     db.session.add(quote)
     db.session.flush()
+    QUOTE_FLOW.write_log(quote, actor, "添加报价单", None, OPEN)
+    db.session.flush()
     return quote
-
-
-def is_open(quote: Quote) -> bool:
-    """An open quote can still be edited and turned into a sale (once)."""
-    return quote.status == QUOTE_TRANSITIONS["convert"][0]
-
-
-def _ensure_open(quote: Quote, doing: str) -> None:
-    if not is_open(quote):
-        raise ValidationFailed(f"报价单 {quote.number} 已转为销售订单，不能{doing}")
 
 
 def update_quote(quote: Quote, data: QuoteInput, actor) -> Quote:
     ensure_quote_access(quote, actor, "edit")
-    _ensure_open(quote, "修改")
+    if not QUOTE_FLOW.allows("edit", quote):
+        raise ValidationFailed(f"报价单 {quote.number} 已转为销售订单，不能修改")
     _fill(quote, data)
+    quote.updated_at = utcnow()
+    db.session.flush()
+    QUOTE_FLOW.write_log(quote, actor, "修改报价单", quote.status, quote.status)
     db.session.flush()
     return quote
 
@@ -110,24 +120,7 @@ def delete_quote(quote: Quote, actor) -> None:
     db.session.flush()
 
 
-def convert_to_order(quote: Quote, actor) -> SalesOrder:
-    """转为销售: a 等待审核 order with the quote's lines and prices; the quote leaves 销售报价."""
-    ensure_quote_access(quote, actor, "convert")
-    source, target = QUOTE_TRANSITIONS["convert"]
-    _ensure_open(quote, "再次转为销售")
-    lines = [LineInput(line.product_id, line.quantity, line.unit_price) for line in quote.lines]
-    customer = visible_customer(quote.customer_id, actor)
-    texts = receiver_defaults(customer)
-    texts["receiver_name"] = quote.contact_name or texts["receiver_name"]
-    texts["remark"] = f"由报价单 {quote.number} 转为销售"
-    order = create_order(OrderInput(customer.id, lines, texts=texts), actor, note=f"报价单 {quote.number} 转为销售")
-    db.session.flush()
-    result = db.session.execute(
-        update(Quote).where(Quote.id == quote.id, Quote.status == source)
-        .values(status=target, order_id=order.id, converted_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise ValidationFailed(f"报价单 {quote.number} 已转为销售订单，不能再次转为销售")
-    db.session.expire(quote)
-    db.session.flush()
-    return order
+def convert_to_order(quote: Quote, actor, note: str | None = None) -> SalesOrder:
+    """转为销售: a 等待审核 order with the quote's lines and prices; the quote leaves 销售报价 (once)."""
+    advance_one(QUOTE_FLOW, quote, "convert", actor, note)
+    return db.session.get(SalesOrder, quote.order_id)

@@ -9,14 +9,8 @@ from app.extensions import db
 from app.services.errors import ValidationFailed
 from app.services.orders.orders import OrderInput, create_order, get_order
 from app.services.orders.totals import parse_quantity
+from app.services.orders.workflow import ORDER_FLOW
 from models.orders import OrderStatus, SalesOrder, SalesOrderLine
-
-RETURNABLE = {OrderStatus.SHIPPED, OrderStatus.COMPLETED}
-
-
-def accepts_return(order: SalesOrder) -> bool:
-    """A 销售退货 can be entered against a shipped or completed sale (not against a return)."""
-    return not order.is_return and order.status in RETURNABLE
 
 
 def returned_quantities(original_id: int, excluding_id: int | None = None) -> dict[int, Decimal]:
@@ -47,7 +41,7 @@ def create_return(data: OrderInput, actor, original_order_id=None) -> SalesOrder
         original = get_order(original_order_id, actor)
         if original.is_return:
             raise ValidationFailed("退货单不能再退货")
-        if original.status not in RETURNABLE:
+        if not ORDER_FLOW.allows("return", original):
             raise ValidationFailed(
                 f"订单 {original.number} 当前状态为“{original.status_label}”，只有已发货或已完成的订单可以退货")
         if str(original.customer_id) != str(data.customer_id):

@@ -1,107 +1,67 @@
-"""The one transition table of 销售订单 (manual ch. 5) and the only function that changes a status.
+"""销售订单 as a document of the workflow engine (manual ch. 5): its transition table and what each status allows.
 
-A transition is an UPDATE ... WHERE status = <from>: of two users approving the same order at the
-same moment, the second one's UPDATE matches no row (it waits for the first one's row lock, then
-sees the new status) and is refused with the same message as any other wrong-state attempt.
+等待审核 -(通过审核)-> 正在配货 -(发货)-> 已经发货 -(订单完成)-> 交易完成; 正在配货 -(取消订单)-> 已取消.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from sqlalchemy import select, update
-
-from app.extensions import db
-from app.security.permissions import can
-from app.security.scope import can_see_owner
-from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.services.orders import screens, sums  # noqa: F401  (screens registers the order.* codes)
-from models.base import utcnow
+from app.services import workflow
+from app.services.orders import screens, sums  # noqa: F401  (screens registers the order.* codes first)
+from app.services.workflow import ACTOR, NOW, DocumentType, Step, When
 from models.orders import OrderLog, OrderStatus, SalesOrder
 
+PENDING, PICKING, SHIPPED, COMPLETED, CANCELLED = (OrderStatus.PENDING, OrderStatus.PICKING, OrderStatus.SHIPPED,
+                                                   OrderStatus.COMPLETED, OrderStatus.CANCELLED)
 SCOPE_MODULE = "order"
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    title: str
-    source: OrderStatus
-    target: OrderStatus
-    permission: str  # order.<permission>
-    stamp: tuple[str, str | None] = ("", None)  # (time column, employee column) recorded on the order
+def _move_sums(change: workflow.Change) -> None:
+    """订单金额汇总 follows the order from its old status bucket to the new one."""
+    after = sums.snapshot(change.doc.id)
+    sums.move(replace(after, status=str(change.source)), after)
 
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition("approve", "通过审核", OrderStatus.PENDING, OrderStatus.PICKING, "approve",
-               ("approved_at", "approved_by_id")),
-    Transition("ship", "发货", OrderStatus.PICKING, OrderStatus.SHIPPED, "ship", ("shipped_at", "shipped_by_id")),
-    Transition("complete", "订单完成", OrderStatus.SHIPPED, OrderStatus.COMPLETED, "complete",
-               ("completed_at", None)),
-    Transition("cancel", "取消订单", OrderStatus.PICKING, OrderStatus.CANCELLED, "cancel",
-               ("cancelled_at", "cancelled_by_id")),
-)}
+ORDER_FLOW = DocumentType(
+    code="order", label="订单", screen_label="销售订单", module="订单管理", model=SalesOrder, log=OrderLog,
+    log_key="order_id", states=OrderStatus, scope_module=SCOPE_MODULE,
+    transitions=[
+        Step("approve", {PENDING}, PICKING, "order.approve", "通过审核", confirm="确定审核通过该订单吗？",
+             done="订单 {number} 已通过审核，进入正在配货", stamps={"approved_at": NOW, "approved_by_id": ACTOR},
+             style="success"),
+        Step("ship", {PICKING}, SHIPPED, "order.ship", "发货", confirm="确定将该订单标记为已发货吗？",
+             done="订单 {number} 已发货", stamps={"shipped_at": NOW, "shipped_by_id": ACTOR}),
+        Step("complete", {SHIPPED}, COMPLETED, "order.complete", "订单完成",
+             confirm="确认客户已收货，将订单标记为完成吗？", done="订单 {number} 已标记为交易完成",
+             stamps={"completed_at": NOW}, style="success"),
+        Step("cancel", {PICKING}, CANCELLED, "order.cancel", "取消订单", confirm="确定取消该订单吗？",
+             done="订单 {number} 已取消", stamps={"cancelled_at": NOW, "cancelled_by_id": ACTOR}, bulk=False,
+             style="danger"),
+    ],
+    capabilities={
+        "edit": {PENDING},
+        # 5.1/5.2/5.4/5.6: pending, picking, completed and cancelled orders may be deleted; shipped ones may not.
+        "delete": {PENDING, PICKING, COMPLETED, CANCELLED},
+        "logistics": {PICKING},
+        "pay": When({PENDING, PICKING, SHIPPED, COMPLETED}, lambda order: order.debt > 0),
+        "return": When({SHIPPED, COMPLETED}, lambda order: not order.is_return),
+    },
+    after_every=[_move_sums],
+)
 
-# Called as hook(order, actor) after a successful transition of that name (e.g. 短信通知收货人 on ship).
-AFTER_TRANSITION: dict[str, list[Callable]] = {name: [] for name in TRANSITIONS}
 
-
-def allowed_actions(status: OrderStatus) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.source == status]
-
-
-def can_take(order: SalesOrder, name: str) -> bool:
-    """Whether the order's status allows transition `name` now (row buttons ask this; transition() enforces it)."""
-    return order.status == TRANSITIONS[name].source
+def allows(capability: str, order: SalesOrder) -> bool:
+    return ORDER_FLOW.allows(capability, order)
 
 
 def ensure_access(order: SalesOrder, actor, permission: str) -> None:
-    """Permission first (403), then data scope (404: the order does not exist for this user)."""
-    if not can(f"order.{permission}", actor):
-        raise Forbidden("您没有执行此操作的权限")
-    if not can_see_owner(actor, SCOPE_MODULE, order.owner_id):
-        raise NotFound("订单不存在或不在您的查看范围内")
+    ORDER_FLOW.ensure_access(order, actor, permission)
 
 
 def log(order: SalesOrder, actor, action: str, from_status=None, to_status=None, note: str | None = None) -> None:
-    db.session.add(OrderLog(order_id=order.id, employee_id=actor.id if actor else None, action=action,
-                            from_status=str(from_status) if from_status else None,
-                            to_status=str(to_status) if to_status else None, note=(note or None)))
+    ORDER_FLOW.write_log(order, actor, action, from_status, to_status, note)
 
 
 def transition(order: SalesOrder, name: str, actor, note: str | None = None) -> SalesOrder:
-    step = TRANSITIONS.get(name)
-    if step is None:
-        raise ValidationFailed("未知的订单操作")
-    ensure_access(order, actor, step.permission)
-    db.session.flush()
-    now = utcnow()
-    values = {"status": step.target, "updated_at": now}
-    time_column, employee_column = step.stamp
-    if time_column:
-        values[time_column] = now
-    if employee_column:
-        values[employee_column] = actor.id
-    result = db.session.execute(
-        update(SalesOrder).where(SalesOrder.id == order.id, SalesOrder.status == step.source).values(values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        current = db.session.scalar(select(SalesOrder.status).where(SalesOrder.id == order.id))
-        label = current.label if current else "已删除"
-        raise ValidationFailed(f"订单 {order.number} 当前状态为“{label}”，不能{step.title}")
-    after = sums.snapshot(order.id)
-    sums.move(replace(after, status=str(step.source)), after)
-    db.session.expire(order)
-    log(order, actor, step.title, step.source, step.target, note)
-    db.session.flush()
-    for hook in AFTER_TRANSITION[name]:
-        hook(order, actor)
+    """One order by one step (the order page, 物流's 保存并发货); raises the refusal."""
+    workflow.advance_one(ORDER_FLOW, order, name, actor, note)
     return order
-
-
-def transition_many(orders: list[SalesOrder], name: str, actor) -> int:
-    """Bulk 通过审核/发货/订单完成: all or nothing, so a refused order leaves the batch untouched."""
-    if not orders:
-        raise ValidationFailed("请先选择订单")
-    for order in orders:
-        transition(order, name, actor)
-    return len(orders)
