@@ -54,6 +54,8 @@ def load_config() -> dict:
         "LOGIN_MAX_USER_FAILURES": 5,
         "LOGIN_MAX_IP_FAILURES": 20,
         "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_SESSION_IDLE_MINUTES": float(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+        "LOGIN_SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS", "12")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "crm@localhost"),
