@@ -2,6 +2,7 @@
 
 import io
 import secrets
+from datetime import timedelta
 
 from captcha.image import ImageCaptcha
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -32,6 +33,8 @@ def init_login(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录系统"
     login_manager.login_message_category = "warning"
+    # Flask refuses a cookie signed longer ago than this; the login session row has the final word.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["LOGIN_SESSION_MAX_HOURS"])
     if app.config["PROXY_COUNT"] > 0:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
