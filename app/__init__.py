@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.security.files import private_dir, restrict_new_files
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
+    restrict_new_files()  # before anything is written under the instance folder
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -35,7 +37,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     if config_overrides:
         app.config.update(config_overrides)
     _check_config(app)
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(INSTANCE_DIR)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

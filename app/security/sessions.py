@@ -9,13 +9,15 @@ sharing the database sees the same state, with or without Redis.
 import hashlib
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_app_context, request, session
 from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import get_history
 
 from app.extensions import db
+from app.security.files import forget_admin_password
 from models.accounts import Employee
 from models.auth_sessions import CaptchaChallenge, LoginSession
 from models.base import utcnow
@@ -27,6 +29,8 @@ CAPTCHA_LIFETIME = timedelta(minutes=5)
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)  # at most one write per session and minute
 # A change of any of these ends every login session of the employee.
 REVOKING_ATTRIBUTES = ("password_hash", "role_id", "is_enabled")
+ADMIN_USERNAME = "admin"  # the account `crm init` creates (app/services/seed.py)
+ADMIN_PASSWORD_CHANGED = "admin_password_changed"
 
 
 def _digest(token: str) -> str:
@@ -102,6 +106,19 @@ def _revoke_on_account_change(orm_session, flush_context):
         if isinstance(obj, Employee) and obj.id is not None and any(
                 get_history(obj, name).has_changes() for name in REVOKING_ATTRIBUTES):
             revoke_all(obj.id, orm_session.connection())
+            if obj.username == ADMIN_USERNAME and get_history(obj, "password_hash").has_changes():
+                orm_session.info[ADMIN_PASSWORD_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_changed_admin_password(orm_session):
+    if orm_session.info.pop(ADMIN_PASSWORD_CHANGED, False) and has_app_context():
+        forget_admin_password(Path(current_app.instance_path))
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_admin_password_note(orm_session):
+    orm_session.info.pop(ADMIN_PASSWORD_CHANGED, None)
 
 
 def new_captcha(code: str) -> None:
