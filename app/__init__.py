@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from app.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.security.files import private_dir, restrict_new_files
+from app.security.headers import init_headers
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
                    timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
     login_manager.init_app(app)
+    init_headers(app)
 
     import models  # noqa: F401  (registers every table on db.metadata)
     from app.security.login import bp as auth_bp
