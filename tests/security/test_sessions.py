@@ -191,3 +191,15 @@ def test_contact_detail_edit_keeps_the_sessions(web, csrf_app):
 def test_crafted_session_tokens_are_refused_without_error(web, csrf_app, value):
     web.set_cookie(COOKIE, _serializer(csrf_app).dumps({"_user_id": value, "sid": value}))
     assert not opens_customers(web)
+
+
+def test_an_employee_who_has_logged_in_can_still_be_deleted(web, csrf_app):
+    rep, victim = _rep_and_admin(csrf_app)
+    rep_id = rep.id
+    login_form(web)
+    response = post_form(web, "/employee/", "/employee/delete/", {"id": str(rep_id), "url": "/employee/"})
+    assert response.status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(Employee, rep_id) is None
+    assert _db.session.scalar(select(LoginSession.id).where(LoginSession.employee_id == rep_id)) is None
+    assert not opens_customers(victim)
