@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app, g, has_app_context, request, session
+from flask import current_app, has_app_context, request, session
 from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import get_history
@@ -95,7 +95,6 @@ def current_employee(user_id: str) -> Employee | None:
         # transaction should not hold a write lock because someone was seen.
         with db.engine.begin() as connection:
             connection.execute(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now))
-    g.login_session_id = row.id
     return employee
 
 
