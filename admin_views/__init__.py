@@ -106,12 +106,15 @@ def _use_translation_overrides() -> None:
 
 
 def init_admin(app) -> Admin:
+    from app.security.headers import csp_nonce
+
     _use_translation_overrides()
     admin = Admin(
         app,
         name="星烛客户管理系统",
         theme=Bootstrap4Theme(base_template="admin/crm_base.html", fluid=True),
         index_view=HomeView(name="我的桌面", url="/", endpoint="admin"),
+        csp_nonce_generator=csp_nonce,
     )
     for view_class, model, endpoint in VIEWS:
         screen = view_class.screen

@@ -140,7 +140,7 @@ class PostRowAction(BaseListRowAction):
         if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
             return ""
         url = view.get_url(".row_action", action_name=self.name, record_id=row_id, url=request.full_path)
-        confirm = (f' onclick="return confirm(\'{escape(self.confirm)}\');"' if self.confirm else "")
+        confirm = f' data-confirm="{escape(self.confirm)}"' if self.confirm else ""
         return Markup(
             f'<form method="post" action="{escape(url)}" class="d-inline crm-row-action">'
             f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'

@@ -2,11 +2,11 @@
 
 A list view names the steps it offers (`row_steps`, `bulk_steps`); a detail page calls
 `step_buttons(flow, doc, url_of)`. Every button is a POST form with the CSRF token and the step's
-confirmation text in `data-confirm` (app/static/workflow.js asks it: no inline script). Each step has one
+confirmation text in `data-confirm` (app/static/crm-ui.js asks it: no inline script). Each step has one
 endpoint per view and one message (`Step.done`); adding a transition to the table adds its buttons.
 """
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
@@ -69,10 +69,6 @@ class WorkflowListMixin:
     def post_row_actions(self):
         return tuple(self.other_row_actions) + tuple(StepRowAction(self.flow, self.flow.steps[name])
                                                      for name in self.row_steps)
-
-    @property
-    def extra_js(self):
-        return [url_for("static", filename="workflow.js")]
 
     @expose("/row-action/<action_name>/<record_id>", methods=["POST"])
     def row_action(self, action_name, record_id):

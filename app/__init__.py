@@ -8,6 +8,8 @@ from sqlalchemy.engine import Engine
 
 from app.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.security.files import private_dir, restrict_new_files
+from app.security.headers import init_headers
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
+    restrict_new_files()  # before anything is written under the instance folder
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -35,7 +38,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     if config_overrides:
         app.config.update(config_overrides)
     _check_config(app)
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(INSTANCE_DIR)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -44,6 +47,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
                    timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
     login_manager.init_app(app)
+    init_headers(app)
 
     import models  # noqa: F401  (registers every table on db.metadata)
     from app.security.login import bp as auth_bp

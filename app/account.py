@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user
 
 from app.extensions import db
+from app.security import sessions
 from app.services import reminders as reminder_service
 from app.services.accounts import change_password
 from app.services.errors import DomainError, ValidationFailed
@@ -22,8 +23,10 @@ def password():
                 raise ValidationFailed("两次输入的新密码不一致")
             change_password(current_user, request.form.get("new_password", ""),
                             old_password=request.form.get("old_password", ""))
+            employee = current_user._get_current_object()
+            sessions.start(employee)  # every other session of the account has just ended; this browser stays
             db.session.commit()
-            login_user(current_user._get_current_object())  # keep this browser logged in with the new session version
+            login_user(employee)
             flash("密码已修改", "success")
             return redirect(url_for("admin.index"))
         except DomainError as exc:

@@ -7,14 +7,17 @@ from flask_migrate import upgrade
 
 from app.config import INSTANCE_DIR
 from app.extensions import db
+from app.security.files import admin_password_file, forget_admin_password, write_private
 
 crm_cli = AppGroup("crm", help="星烛客户管理系统 maintenance commands.")
-ADMIN_PASSWORD_FILE = INSTANCE_DIR / "admin_password.txt"
+ADMIN_PASSWORD_FILE = admin_password_file(INSTANCE_DIR)
 
 
 @crm_cli.command("init")
 def init_command():
     """Create or upgrade the schema, seed the defaults and the admin account (idempotent)."""
+    from werkzeug.security import check_password_hash
+
     from app.services.seed import ensure_admin, seed_defaults
 
     upgrade()
@@ -22,14 +25,15 @@ def init_command():
     admin, password = ensure_admin()
     db.session.commit()
     if password:
-        ADMIN_PASSWORD_FILE.write_text(password)
-        ADMIN_PASSWORD_FILE.chmod(0o600)
+        forget_admin_password(INSTANCE_DIR)  # a note left from an earlier database
+        write_private(ADMIN_PASSWORD_FILE, password)
     click.echo(f"数据库已就绪：{_safe_url()}")
-    if ADMIN_PASSWORD_FILE.exists():
-        click.echo(f"管理员账号：{admin.username}  初始密码：{ADMIN_PASSWORD_FILE.read_text().strip()}"
-                   "（登录后请在右上角“修改密码”中修改）")
+    noted = ADMIN_PASSWORD_FILE.read_text().strip() if ADMIN_PASSWORD_FILE.exists() else None
+    if noted and check_password_hash(admin.password_hash, noted):
+        click.echo(f"管理员账号：{admin.username}  初始密码：{noted}（登录后请在右上角“修改密码”中修改）")
     else:
-        click.echo(f"管理员账号：{admin.username}")
+        forget_admin_password(INSTANCE_DIR)  # changed since it was noted: the note is no longer true
+        click.echo(f"管理员账号：{admin.username}  初始密码已修改，请使用修改后的密码登录")
 
 
 @crm_cli.command("create-admin")

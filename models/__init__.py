@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from models.accounts import Employee, LoginLog, Role, RoleDataScope, RolePermission
+from models.auth_sessions import CaptchaChallenge, LoginSession
 from models.base_data import (
     ContactMethod,
     CustomerCategory,
@@ -19,6 +20,7 @@ from models.quotes import Quote, QuoteLine, QuoteLog  # noqa: F401
 from models.reminders import Reminder
 
 __all__ = [
+    "CaptchaChallenge",
     "ContactMethod",
     "CustomerCategory",
     "CustomerSource",
@@ -26,6 +28,7 @@ __all__ = [
     "DocumentCounter",
     "Employee",
     "LoginLog",
+    "LoginSession",
     "LogisticsCompany",
     "Product",
     "ProductCategory",

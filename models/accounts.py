@@ -73,11 +73,6 @@ class Employee(UserMixin, TimestampMixin, db.Model):
     mobile: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(100))
     is_enabled: Mapped[bool] = mapped_column(default=True, nullable=False)
-    # Bumped on password change and logout-everywhere so old session cookies stop working.
-    session_version: Mapped[int] = mapped_column(default=0, nullable=False)
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:

@@ -43,6 +43,18 @@ def login(client, username="admin", password=ADMIN_PASSWORD, captcha=TEST_CAPTCH
                        follow_redirects=False)
 
 
+def issued_captcha(client) -> str:
+    """Draw a captcha image for this client and read its answer from the server, as a person reads the image."""
+    from app.security.sessions import CAPTCHA_KEY, _digest
+    from models.auth_sessions import CaptchaChallenge
+
+    assert client.get("/captcha.png").status_code == 200
+    with client.session_transaction() as session:
+        token = session[CAPTCHA_KEY]
+    db.session.expire_all()
+    return db.session.scalar(select(CaptchaChallenge.code).where(CaptchaChallenge.token_hash == _digest(token)))
+
+
 def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', html)

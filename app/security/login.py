@@ -2,25 +2,25 @@
 
 import io
 import secrets
+from datetime import timedelta
 
 from captcha.image import ImageCaptcha
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db, login_manager
+from app.security import sessions
 from app.services.accounts import LoginAttempt, LoginRefused, authenticate
-from models.accounts import Employee
 
 bp = Blueprint("auth", __name__)
 
 CAPTCHA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I look-alikes
-CAPTCHA_SESSION_KEY = "captcha_code"
+SESSION_EXPIRED = "登录已超时，请重新登录"
 
 
 class LoginForm(FlaskForm):
@@ -33,41 +33,29 @@ def init_login(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录系统"
     login_manager.login_message_category = "warning"
+    # Flask refuses a cookie signed longer ago than this; the login session row has the final word.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["LOGIN_SESSION_MAX_HOURS"])
     if app.config["PROXY_COUNT"] > 0:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 @login_manager.user_loader
-def load_user(user_key: str):
-    try:
-        user_id, version = (int(part) for part in user_key.split(":", 1))
-    except ValueError:
-        return None
-    employee = db.session.get(Employee, user_id, options=[joinedload(Employee.role)])  # one query, not two
-    if employee is None or employee.session_version != version or not employee.is_enabled:
-        return None
-    return employee
-
-
-def _new_captcha() -> str:
-    code = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(4))
-    session[CAPTCHA_SESSION_KEY] = code
-    return code
+def load_user(user_id: str):
+    return sessions.current_employee(user_id)
 
 
 def _captcha_ok(answer: str) -> bool:
-    expected = session.pop(CAPTCHA_SESSION_KEY, None)  # one try per image
     answer = (answer or "").strip().upper()
+    matched = sessions.consume_captcha(answer)  # one try per image, whatever the answer
     test_code = current_app.config.get("CAPTCHA_TEST_CODE")
-    if test_code and answer == test_code.upper():
-        return True
-    return bool(expected) and secrets.compare_digest(answer, expected)
+    return matched or bool(test_code and answer == test_code.upper())
 
 
 @bp.route("/captcha.png")
 def captcha_image():
-    code = _new_captcha()
+    code = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(4))
+    sessions.new_captcha(code)
     image = ImageCaptcha(width=120, height=44, font_sizes=(32, 36)).generate(code)
     response = current_app.response_class(io.BytesIO(image.read()), mimetype="image/png")
     response.headers["Cache-Control"] = "no-store"
@@ -85,7 +73,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     form = LoginForm()
-    error = None
+    error = SESSION_EXPIRED if request.method == "GET" and session.pop(sessions.EXPIRED_KEY, None) else None
     if request.method == "POST":
         if form.validate_on_submit():
             attempt = LoginAttempt(
@@ -101,15 +89,16 @@ def login():
                 db.session.commit()  # the failed attempt stays in the login log
                 error = refused.message
             else:
-                db.session.commit()
                 next_url = _safe_next(request.args.get("next"))
-                session.clear()  # a fresh session at every login (no fixation)
+                sessions.start(employee)  # a fresh cookie session at every login (no fixation)
+                db.session.commit()
                 login_user(employee)
                 generate_csrf()
                 flash(f"欢迎您，{employee.real_name}", "success")
                 return redirect(next_url)
         else:
-            session.pop(CAPTCHA_SESSION_KEY, None)
+            _captcha_ok("")  # an invalid form uses up its captcha too
+            db.session.commit()
             expired = "csrf_token" in form.errors
             error = "页面已过期，请刷新页面后重新登录" if expired else next(iter(form.errors.values()))[0]
     return render_template("auth/login.html", form=form, error=error)
@@ -119,6 +108,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    session.clear()
+    sessions.end()
+    db.session.commit()
     flash("您已安全退出系统", "info")
     return redirect(url_for("auth.login"))

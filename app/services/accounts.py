@@ -1,5 +1,6 @@
 """Accounts: authentication with lockout, login log, password policy, employee lifecycle."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.services.errors import ValidationFailed
+from app.services.passwords import check_password_policy  # noqa: F401  (re-exported for callers)
 from models.accounts import Employee, LoginLog
 from models.base import utcnow
 
@@ -44,13 +46,18 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def check_password_policy(password: str, username: str) -> None:
-    if not password or len(password) < 8:
-        raise ValidationFailed("密码至少需要 8 个字符")
-    if len(password) > 128:
-        raise ValidationFailed("密码不能超过 128 个字符")
-    if password == username:
-        raise ValidationFailed("密码不能与用户名相同")
+_dummy_hashes: dict[str, str] = {}
+
+
+def _verify_password(employee: Employee | None, password: str) -> bool:
+    """Check the password; an unknown username costs one hash verification too, so timing tells nothing."""
+    if employee is not None:
+        return check_password_hash(employee.password_hash, password)
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = hash_password(secrets.token_urlsafe(16))
+    check_password_hash(_dummy_hashes[method], password)
+    return False
 
 
 def _failures_since(column, value, since) -> int:
@@ -106,7 +113,7 @@ def authenticate(attempt: LoginAttempt, captcha_ok: bool) -> Employee:
         record_attempt(attempt, None, BAD_CAPTCHA)
         raise LoginRefused(BAD_CAPTCHA)
     employee = db.session.scalar(select(Employee).where(Employee.username == attempt.username))
-    if employee is None or not check_password_hash(employee.password_hash, attempt.password):
+    if not _verify_password(employee, attempt.password) or employee is None:
         record_attempt(attempt, employee, BAD_CREDENTIALS)
         raise LoginRefused(BAD_CREDENTIALS)
     for refused, message in (
@@ -126,7 +133,6 @@ def change_password(employee: Employee, new_password: str, old_password: str | N
     """Self-service needs the old password; an administrator passes old_password=None."""
     if old_password is not None and not check_password_hash(employee.password_hash, old_password):
         raise ValidationFailed("原密码不正确")
-    check_password_policy(new_password, employee.username)
+    check_password_policy(new_password, employee.username, employee.real_name)
     employee.password_hash = hash_password(new_password)
-    employee.session_version += 1
-    db.session.flush()
+    db.session.flush()  # the flush ends the account's login sessions (app/security/sessions.py)

@@ -41,7 +41,7 @@ class DemoBuilder:
                          "password_hash": password, "role_id": role.id if role else None,
                          "department_id": role.department_id if role and role.department_id
                          else (self.rng.choice(departments).id if departments else None),
-                         "mobile": self.mobile(), "is_enabled": True, "session_version": 0})
+                         "mobile": self.mobile(), "is_enabled": True})
         if rows:
             db.session.execute(insert(Employee), rows)
         db.session.commit()

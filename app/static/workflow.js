@@ -1,12 +1,3 @@
-// Workflow buttons (admin_views/workflow.py): ask the step's confirmation text before the POST.
-document.addEventListener('submit', function (event) {
-  var button = event.submitter || event.target.querySelector('[data-confirm]');
-  var text = button && button.getAttribute('data-confirm');
-  if (text && !window.confirm(text)) {
-    event.preventDefault();
-  }
-}, true);
-
 // 订单明细's 打印 picker: the chosen template decides the kind (配货单 / 发货单).
 (function () {
   var select = document.getElementById('print-template');

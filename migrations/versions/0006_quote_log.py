@@ -1,7 +1,7 @@
 """quote log
 
 Revision ID: 0006_quote_log
-Revises: 0004_search_vocabulary
+Revises: 0005_auth_sessions
 Create Date: 2026-12-01 20:40:00.000000
 
 报价单日志: one row per change of a quote (添加, 修改, 转为销售), like the order log.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_quote_log'
-down_revision = '0004_search_vocabulary'
+down_revision = '0005_auth_sessions'
 branch_labels = None
 depends_on = None
 
