@@ -70,9 +70,9 @@ def wait_until_serving(base: str, process: subprocess.Popen, log_path: Path, sec
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {log_path.read_text(errors='replace')[-2000:]}")
         try:
-            if requests.get(f"{base}/login", timeout=2).status_code == 200:
+            if requests.get(f"{base}/login", timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not start serving in time")
