@@ -36,3 +36,16 @@ proc_name = "xingzhu-crm"
 # X-Forwarded-* headers are interpreted by the application (PROXY_COUNT), not by gunicorn.
 forwarded_allow_ips = "127.0.0.1"
 
+
+
+def post_worker_init(worker):
+    """Each worker offers to run the recurring schedule; the database lease lets only one of them do it."""
+    from app.scheduler import start_in_process
+
+    start_in_process(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    from app.scheduler import stop_in_process
+
+    stop_in_process()
