@@ -175,7 +175,7 @@ def run(staff: int = 20):
     log = log_path.read_text(errors="replace")
     workers = len(set(re.findall(r"Booting worker with pid: (\d+)", log)))
     yield (f"{'sqlite' if database_url.startswith('sqlite') else 'postgresql'}, gunicorn {workers} workers, "
-           f"{staff} staff, {seconds:.0f} s, think {think:.1f} s")
+           f"{staff} staff, {seconds:.0f} s, think {think:.1f} s, load average {os.getloadavg()[0]:.1f}")
     for kind, label in SAVES.items():
         samples = [ms for k, ms, error in results if k == kind and error is None]
         errors = [error for k, _, error in results if k == kind and error is not None]

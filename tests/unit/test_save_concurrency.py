@@ -5,9 +5,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from admin_views.transactions import committed
 from app.extensions import db as _db
 from app.services.customers.settings import get_settings
-from app.services.errors import DomainError
 from app.services.numbering import next_number
 from app.sqlite_transactions import write_transactions
 from models.accounts import Employee
@@ -33,7 +33,8 @@ def _run(*targets):
 
 def test_two_simultaneous_saves_of_one_mobile_number_make_one_customer(app, db, monkeypatch):
     """Both 添加客户 check for duplicates before either inserts: on SQLite the second save must wait for the first
-    (BEGIN IMMEDIATE) and then see its customer, not slip in between the first one's check and insert."""
+    (BEGIN IMMEDIATE when committed() starts the change) and then see its customer, not slip in between the first
+    one's check and insert."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("SQLite locking")
     from app.services.customers import records
@@ -55,15 +56,12 @@ def test_two_simultaneous_saves_of_one_mobile_number_make_one_customer(app, db, 
         if threading.current_thread().name == "second":
             checked.wait(10)
         with app.test_request_context("/customer/new/", method="POST"):
-            try:
-                records.create_customer({"name": threading.current_thread().name, "mobile": "13900001111"},
-                                        _db.session.get(Employee, admin_id))
-                _db.session.commit()
-            except DomainError as exc:
-                _db.session.rollback()
-                refused.append(exc.message)
-            finally:
-                _db.session.remove()
+            actor = _db.session.get(Employee, admin_id)  # read before the change, as a view does
+            with committed(flash_error=False) as outcome:
+                records.create_customer({"name": threading.current_thread().name, "mobile": "13900001111"}, actor)
+            if outcome.failed:
+                refused.append(outcome.error)
+            _db.session.remove()
 
     threads = [threading.Thread(target=save, name=name) for name in ("first", "second")]
     for thread in threads:
