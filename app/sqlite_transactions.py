@@ -10,16 +10,25 @@ then reads and writes alone and commits at once. What a view reads before its ch
 permissions, the record by id) and pages that only read keep pysqlite's behaviour and never wait: WAL lets
 them read while someone writes. Holding the lock only from the service call to the commit keeps it short.
 
+Within one process the writers also queue on a lock of their own before BEGIN IMMEDIATE: a waiting thread is
+woken the moment the writer before it commits, instead of polling SQLite's busy handler, whose growing sleeps
+let many threads time out ("database is locked" after the busy timeout) while the lock was free most of the time.
+
 Other databases are untouched: their row locks and MVCC do this already.
 """
 
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 _write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
+_writers = threading.Lock()
+QUEUE_SECONDS = 30  # longer than SQLite's busy timeout: past it the writer tries anyway and gets SQLite's answer
+HOLDS_QUEUE = "crm_sqlite_writer"
 
 
 @contextmanager
@@ -45,10 +54,42 @@ def begin_write(session) -> None:
     connection already wrote something in this transaction)."""
     connection = session.connection()
     if _is_pysqlite(connection) and _outside_transaction(connection):
+        _begin_immediate(connection)
+
+
+def _begin_immediate(connection) -> None:
+    if not connection.info.get(HOLDS_QUEUE):
+        connection.info[HOLDS_QUEUE] = _writers.acquire(timeout=QUEUE_SECONDS)
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except Exception:
+        _leave_queue(connection)
+        raise
+
+
+def _leave_queue(holder) -> None:
+    """holder: a Connection or a pool's connection record (both carry the same info dict)."""
+    if holder is not None and holder.info.pop(HOLDS_QUEUE, False):
+        _writers.release()
 
 
 @event.listens_for(Engine, "begin")
 def _begin(connection):
     if _write_intent.get() and _is_pysqlite(connection) and _outside_transaction(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _begin_immediate(connection)
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _ended(connection):
+    _leave_queue(connection)
+
+
+@event.listens_for(Pool, "checkin")
+def _checked_in(dbapi_connection, connection_record):
+    _leave_queue(connection_record)  # a transaction that ended without commit or rollback events
+
+
+@event.listens_for(Pool, "invalidate")
+def _invalidated(dbapi_connection, connection_record, exception):
+    _leave_queue(connection_record)
