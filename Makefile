@@ -10,7 +10,7 @@ PORT ?= 5000
 TEST_PG_DB ?= xingzhu_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-dev assets system-deps services lint worker cron bench demo clean
+.PHONY: run dev test install install-dev assets system-deps services lint worker cron bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,16 +40,24 @@ $(VENDOR)/quill/.version-$(QUILL_VERSION):
 
 assets: $(VENDOR)/quill/.version-$(QUILL_VERSION)
 
+# Production serving: gunicorn with the settings in app/gunicorn_config.py (workers from the core count).
 run: install
 	$(BIN)/flask crm init
-	@echo "星烛客户管理系统：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "星烛客户管理系统：http://$(HOST):$(PORT)/  用上面的管理员账号登录（按 Ctrl+C 停止）"
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c app/gunicorn_config.py wsgi:app
+
+# Development: Flask's server with the reloader and the debugger.
+dev: install
+	$(BIN)/flask crm init
+	@echo "星烛客户管理系统（开发模式）：http://$(HOST):$(PORT)/"
+	FLASK_DEBUG=1 $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 # Debian packages for the browser tests: Chromium and a font with Chinese glyphs.
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquanyi micro hei"; then \
 	  echo "installing chromium and fonts-wqy-microhei"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
 # Start PostgreSQL and Redis when this machine has them but they are not running.

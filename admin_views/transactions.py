@@ -27,6 +27,7 @@ from flask import flash
 
 from app.extensions import db
 from app.services.errors import DomainError
+from app.sqlite_transactions import begin_write
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Outcome:
 def committed(success: str | None = None, flash_error: bool = True) -> Iterator[Outcome]:
     outcome = Outcome(message=success)
     try:
+        begin_write(db.session)  # SQLite: the change reads and writes under the write lock
         yield outcome
         db.session.commit()
     except DomainError as exc:

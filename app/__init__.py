@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import sqlite_transactions  # noqa: F401  (BEGIN IMMEDIATE for SQLite writers)
 from app.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.security.files import private_dir, restrict_new_files

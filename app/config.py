@@ -40,6 +40,8 @@ def load_config() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "default"),
+        # Without REDIS_URL each gunicorn worker offers to run jobs/cron.py; a database lease picks one.
+        "IN_PROCESS_SCHEDULER": _bool("IN_PROCESS_SCHEDULER", True),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
         "EXPORT_DIR": os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports")),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 * 5,

@@ -11,14 +11,17 @@ _worker_app = None
 def job_context():
     """Inside a request (inline mode) reuse its app; in a worker build the app once per process."""
     global _worker_app
+    from app.sqlite_transactions import write_transactions
+
     if has_app_context():
-        yield current_app
+        with write_transactions():
+            yield current_app
         return
     if _worker_app is None:
         from app import create_app
 
         _worker_app = create_app()
-    with _worker_app.app_context():
+    with _worker_app.app_context(), write_transactions():
         try:
             yield _worker_app
         finally:

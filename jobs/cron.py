@@ -1,14 +1,48 @@
-"""Recurring schedule for `rq cron jobs/cron.py` (times are the server's UTC clock)."""
+"""The recurring schedule, one list for both runners.
 
-from rq import cron
+With Redis, `rq cron jobs/cron.py` reads it (through rq's own `cron.register`); without Redis the in-process
+scheduler (app/scheduler.py) reads SCHEDULE. Add a job with one `register(func, "cron expression", kwargs=...)`
+line. Cron expressions are read in the server clock's time zone, as `rq cron` does: UTC on our servers.
+Every job must be idempotent (running it twice, or again after a crash, creates nothing twice):
+tests/unit/test_recurring_jobs.py runs every entry twice.
+"""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rq import cron as rq_cron
+
+from jobs.customers import recycle_customers, remind_due_follow_ups
 from jobs.maintenance import purge_old_login_logs
 
-# 03:30 Asia/Shanghai = 19:30 UTC
-cron.register(purge_old_login_logs, "default", kwargs={"keep_days": 180}, cron="30 19 * * *")
 
-from jobs.customers import recycle_customers, remind_due_follow_ups  # noqa: E402
+@dataclass(frozen=True)
+class Entry:
+    func: Callable
+    cron: str
+    kwargs: dict = field(default_factory=dict)
+    queue: str = "default"
 
-# 客户池 recycle at 02:00 Asia/Shanghai = 18:00 UTC; 回访提醒 every 5 minutes.
-cron.register(recycle_customers, "default", cron="0 18 * * *")
-cron.register(remind_due_follow_ups, "default", cron="*/5 * * * *")
+    @property
+    def name(self) -> str:
+        return f"{self.func.__module__}.{self.func.__name__}"
+
+
+SCHEDULE: list[Entry] = []
+
+
+def register(func: Callable, cron: str, kwargs: dict | None = None, queue: str = "default") -> Entry:
+    entry = Entry(func, cron, dict(kwargs or {}), queue)
+    if any(existing.name == entry.name for existing in SCHEDULE):
+        raise ValueError(f"{entry.name} is already in the schedule")
+    SCHEDULE.append(entry)
+    rq_cron.register(func, queue, kwargs=entry.kwargs or None, cron=cron)
+    return entry
+
+
+# 系统登录日志 retention at 03:30 Asia/Shanghai = 19:30 UTC.
+register(purge_old_login_logs, "30 19 * * *", kwargs={"keep_days": 180})
+# 客户池 recycle (and 本月生日's lunar months) at 02:00 Asia/Shanghai = 18:00 UTC.
+register(recycle_customers, "0 18 * * *")
+# 回访提醒 for appointments that have fallen due.
+register(remind_due_follow_ups, "*/5 * * * *")

@@ -18,6 +18,7 @@ from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory
 from models.quotes import Quote, QuoteLine, QuoteLog  # noqa: F401
 from models.reminders import Reminder
+from models.scheduling import SchedulerLease  # noqa: F401
 
 __all__ = [
     "CaptchaChallenge",

@@ -1,10 +1,13 @@
 """Document numbers as the manual shows them: one counter row per prefix and period.
 
 The counter row is incremented with an UPDATE inside the caller's transaction, so concurrent
-writers queue on the row lock and never see the same value; the unique constraint on each
-document's number column is the last guard.
+writers queue on the row lock and never see the same value, and a rolled-back save gives its
+number back (no gaps); the unique constraint on each document's number column is the last guard.
+The row stays locked until the caller commits, so creates draw their number last: the document is
+flushed with a provisional_number() first and gets its real number just before the commit.
 """
 
+import uuid
 from datetime import date
 
 from sqlalchemy import insert, select, update
@@ -44,6 +47,12 @@ def _increment(prefix: str, period: str) -> int:
             DocumentCounter.prefix == prefix, DocumentCounter.period == period
         )
     ).scalar_one()
+
+
+def provisional_number() -> str:
+    """A placeholder that satisfies the unique, non-null number column until next_number() replaces it in the
+    same transaction; no other transaction ever sees it."""
+    return f"~{uuid.uuid4().hex[:19]}"
 
 
 def next_number(prefix: str, on: date | None = None) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.security.scope import set_role_scope
 from app.services.accounts import hash_password
+from app.services.customers.settings import ensure_settings
 from app.services.orders.seed import seed_print_templates
 from models.accounts import Employee, Role, RolePermission
 from models.base_data import (
@@ -84,6 +85,7 @@ def seed_defaults() -> None:
     db.session.flush()
     _seed_roles(departments)
     seed_print_templates()
+    ensure_settings()
     db.session.flush()
 
 

@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark and print medians, p95 and ratios.
 
 Scales come from the environment: BENCH_PRODUCTS (default 100000), BENCH_CUSTOMERS (default 1000000),
-BENCH_ORDERS (default 1000000), BENCH_SESSIONS (default 100000). BENCH_ONLY=products,customers picks some of them.
+BENCH_ORDERS (default 1000000), BENCH_SESSIONS (default 100000),
+BENCH_STAFF (default 20). BENCH_ONLY=products,customers picks some of them.
 """
 
 import importlib
@@ -14,6 +15,7 @@ SUITES = {
     "customers": ("tests.perf.bench_customers", "BENCH_CUSTOMERS", 1_000_000),
     "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
     "sessions": ("tests.perf.bench_sessions", "BENCH_SESSIONS", 100_000),
+    "concurrency": ("tests.perf.bench_concurrency", "BENCH_STAFF", 20),
 }
 
 

@@ -139,7 +139,7 @@ def create_customer(values: dict, actor: Employee, owner: Employee | None = None
     check_duplicates(cleaned)
     fields = custom_fields.clean(custom_values or {})
     now = utcnow()
-    customer = Customer(code=numbering.next_number("CT"), creator_id=actor.id, created_at=now)
+    customer = Customer(code=numbering.provisional_number(), creator_id=actor.id, created_at=now)
     _apply(customer, cleaned)
     if to_pool:
         customer.owner_id = None
@@ -153,6 +153,9 @@ def create_customer(values: dict, actor: Employee, owner: Employee | None = None
     db.session.flush()
     custom_fields.save(customer, fields)
     reindex(customer, set())
+    # The CT counter row stays locked until the commit: draw the number after everything else.
+    customer.code = numbering.next_number("CT")
+    db.session.flush()
     return customer
 
 

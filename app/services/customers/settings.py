@@ -1,6 +1,7 @@
 """客户池设置 and 客户验证设置 (manual 3.8.1, 3.8.4), kept in one settings row."""
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.services.errors import ValidationFailed
@@ -19,12 +20,25 @@ CHECKS = (
 )
 
 
+def ensure_settings() -> None:
+    """Create the settings row with the defaults of figure 3-19 (`crm init`); safe when it exists or is being
+    created by another transaction at the same moment."""
+    if db.session.get(CustomerSettings, 1) is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(CustomerSettings(id=1))
+    except IntegrityError:
+        pass  # created meanwhile by someone else: theirs is the same defaults
+
+
 def get_settings() -> CustomerSettings:
+    """The settings row; `crm init` creates it, so reads do not insert (a database that somehow lacks it gets it
+    through the race-safe ensure_settings())."""
     settings = db.session.get(CustomerSettings, 1)
     if settings is None:
-        settings = CustomerSettings(id=1)
-        db.session.add(settings)
-        db.session.flush()
+        ensure_settings()
+        settings = db.session.get(CustomerSettings, 1)
     return settings
 
 

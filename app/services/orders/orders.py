@@ -10,7 +10,7 @@ from app.extensions import db
 from app.security.permissions import can, permissions_of
 from app.security.scope import can_see_owner
 from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.services.numbering import next_number
+from app.services.numbering import next_number, provisional_number
 from app.services.orders import sums
 from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.totals import order_totals, parse_amount
@@ -143,14 +143,17 @@ def create_order(data: OrderInput, actor, *, is_return: bool = False, original_o
         raise Forbidden("您没有执行此操作的权限")
     customer = visible_customer(data.customer_id, actor)
     order = SalesOrder(customer_id=customer.id, status=OrderStatus.PENDING, is_return=is_return,
-                       original_order_id=original_order_id, created_by_id=actor.id, number="")
+                       original_order_id=original_order_id, created_by_id=actor.id, number=provisional_number())
     fill_order(order, data, actor, sellable_only=sellable_only)
-    order.number = next_number("XS")
     db.session.add(order)
     db.session.flush()
     log(order, actor, "退货登记" if is_return else "提交订单", None, OrderStatus.PENDING, note)
+    approvers = approvers_to_notify(order, actor)
+    # Every create updates the same two rows, the day's number counter and its 订单金额汇总 bucket; their locks
+    # last until the commit, so they are taken last and creates do not queue behind each other's work.
+    order.number = next_number("XS")
     sums.add(sums.snapshot(order.id))
-    notify_approvers(order, actor)
+    notify_approvers(order, actor, approvers)
     db.session.flush()
     return order
 
@@ -214,16 +217,22 @@ def approver_ids() -> list[int]:
         .order_by(Employee.id)))
 
 
-def notify_approvers(order: SalesOrder, actor) -> int:
-    """订单审核提醒: every approver who may see the order, except the one who submitted it."""
-    sent = 0
+def approvers_to_notify(order: SalesOrder, actor) -> list[int]:
+    """Every approver who may see the order, except the one who submitted it."""
+    chosen = []
     for employee_id in approver_ids():
         if employee_id == actor.id:
             continue
         employee = db.session.get(Employee, employee_id)
-        if "order.approve" not in permissions_of(employee) or not can_see_owner(employee, SCOPE_MODULE,
-                                                                                order.owner_id):
-            continue
+        if "order.approve" in permissions_of(employee) and can_see_owner(employee, SCOPE_MODULE, order.owner_id):
+            chosen.append(employee_id)
+    return chosen
+
+
+def notify_approvers(order: SalesOrder, actor, approvers: list[int] | None = None) -> int:
+    """订单审核提醒 for approvers_to_notify() (worked out beforehand by a create)."""
+    sent = 0
+    for employee_id in approvers_to_notify(order, actor) if approvers is None else approvers:
         kind = "退货审核" if order.is_return else "订单审核"
         create_reminder(employee_id, "order_approval", f"{kind}：{order.number}",
                         f"{actor.real_name} 提交了订单 {order.number}，应付金额 ¥{order.payable}，请审核。",
