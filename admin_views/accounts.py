@@ -1,6 +1,6 @@
 """系统设置: 员工信息管理, 系统角色管理 (with 分配权限), 系统登录日志 (manual 3.6, 3.7, 9.1-9.4)."""
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, g, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterLike, IntEqualFilter
@@ -50,10 +50,10 @@ class RoleView(TreeListMixin, CrmModelView):
         super().__init__(*args, **kwargs)
 
     def on_model_change(self, form, model, is_created):
-        organisation.guard_role_change(model, None if is_created else _persisted_name(model))
+        organisation.guard_role_change(model, None if is_created else _persisted_name(model), current_user)
 
     def on_model_delete(self, model):
-        organisation.guard_role_delete(model)
+        organisation.guard_role_delete(model, current_user)
 
     @expose("/permissions/<int:role_id>", methods=["GET", "POST"])
     def permissions_view(self, role_id):
@@ -142,8 +142,24 @@ class EmployeeView(CrmModelView):
     def get_query(self):
         return super().get_query().options(joinedload(Employee.role), joinedload(Employee.department))
 
+    def create_model(self, form):
+        organisation.roles_below(current_user)
+        return super().create_model(form)
+
+    def create_form(self, obj=None):
+        return self._offer_manageable_roles(super().create_form(obj), None)
+
+    def _offer_manageable_roles(self, form, keep_role_id):
+        """Non-superadmins are offered only the roles they may hand out (the service enforces it)."""
+        below = organisation.roles_below(current_user)
+        if below is not None and hasattr(form, "role"):
+            allowed = below | ({keep_role_id} if keep_role_id else set())
+            form.role.query = db.session.scalars(
+                select(Role).where(Role.id.in_(sorted(allowed))).order_by(Role.id)).all()
+        return form
+
     def edit_form(self, obj=None):
-        form = super().edit_form(obj)
+        form = self._offer_manageable_roles(super().edit_form(obj), obj.role_id if obj is not None else None)
         del form.username  # 用户名 is never editable after creation (manual 3.7)
         del form.password
         if self._only_self() and not self._is_admin():
@@ -162,12 +178,17 @@ class EmployeeView(CrmModelView):
         if "username" in request.form and request.form["username"] != model.username:
             flash("用户名不允许修改", "error")
             return False
+        g.employee_stored_role_id = model.role_id  # before the form is applied to the row
+        organisation.roles_below(current_user)  # the actor's authority as stored, before the form
         return super().update_model(form, model)
 
     def on_model_change(self, form, model, is_created):
         if is_created:
             organisation.prepare_new_employee(model, form.password.data or "")
-        organisation.guard_employee_change(model, current_user)
+        if is_created:
+            organisation.guard_employee_change(model, current_user, None)
+        else:
+            organisation.guard_employee_change(model, current_user, g.employee_stored_role_id)
 
     def on_model_delete(self, model):
         organisation.guard_employee_delete(model, current_user)
@@ -197,7 +218,7 @@ class EmployeeView(CrmModelView):
         organisation_error = None
         if request.method == "POST":
             with committed(f"已修改“{employee.real_name}”的密码", flash_error=False) as outcome:
-                organisation.guard_role_assignment(employee, current_user)
+                organisation.guard_account_access(employee, current_user, employee.role_id)
                 if request.form.get("new_password") != request.form.get("confirm_password"):
                     raise ValidationFailed("两次输入的新密码不一致")
                 change_password(employee, request.form.get("new_password", ""))

@@ -1,0 +1,35 @@
+"""Attack tests run with CSRF protection on, as in production, on every database backend."""
+
+import pytest
+
+from tests.helpers import ADMIN_PASSWORD, TEST_CAPTCHA, csrf_from
+
+
+@pytest.fixture()
+def client(app, db):
+    """The shared app with CSRF checks switched on for this test (Flask-WTF reads the flag per request)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield app.test_client()
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def token(client, page: str = "/account/password") -> str:
+    """A CSRF token of the client's login session, read from a form page as a browser would."""
+    return csrf_from(client.get(page).get_data(as_text=True))
+
+
+def secure_login(client, username="admin", password=ADMIN_PASSWORD):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"username": username, "password": password, "captcha": TEST_CAPTCHA,
+                                           "csrf_token": csrf_from(page)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def post(client, url: str, data=None, **kwargs):
+    """POST a form with the login session's CSRF token, like the browser submitting the page."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", token(client))
+    return client.post(url, data=data, **kwargs)
