@@ -15,6 +15,7 @@ from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen
+from app.security.urls import safe_return_url
 from app.services.customers import followups
 from app.services.customers.visibility import can_view
 from app.timeutil import format_local, local_to_utc, local_today
@@ -94,10 +95,7 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
                            **follow_up_choices())
 
     def _back(self, customer):
-        target = request.args.get("url") or ""
-        if target.startswith("/") and not target.startswith("//"):
-            return redirect(target)
-        return redirect(url_for("customer.details_view", id=customer.id))
+        return redirect(safe_return_url(request.args.get("url"), url_for("customer.details_view", id=customer.id)))
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
@@ -118,10 +116,12 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
     def edit_view(self):
         self.require("edit")
         follow_up = self.get_one(request.args.get("id", ""))
+        if not followups.may_change(current_user, follow_up):
+            abort(404)  # someone else's follow-up on a customer the user merely sees
         customer = follow_up.customer
         if request.method == "POST":
             with committed("联系记录已保存", flash_error=False) as outcome:
-                followups.update_follow_up(follow_up, follow_up_values(request.form))
+                followups.update_follow_up(follow_up, follow_up_values(request.form), current_user)
             if outcome.failed:
                 return self._page(customer, follow_up, request.form.to_dict(), outcome.error)
             return self._back(customer)
@@ -136,7 +136,7 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
 
     def delete_record(self, row):
         """Through the service, so each customer's 最近一次联系 follows."""
-        followups.delete_follow_up(row)
+        followups.delete_follow_up(row, current_user)
 
 
 def _end_of_today_utc() -> datetime:

@@ -100,8 +100,7 @@ def follow_up_values(form) -> dict:
         "kind": form.get("kind"),
         "next_contact_at": parse_local_datetime(form.get("next_contact_at"), "下次联系"),
         "next_goal": form.get("next_goal"),
-        "employee_id": form.get("employee_id") or None,
-    }
+    }  # 联系客服 is whoever writes the record, never a form field
 
 
 def follow_up_choices() -> dict:
