@@ -36,11 +36,13 @@ from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
 from app.security.scope import apply_scope, can_see_owner
+from app.security.urls import route_flask_admin_redirects, safe_return_url
 from app.services.errors import DomainError
 from app.services.excel import write_workbook
 from app.timeutil import format_local
 
 log = logging.getLogger(__name__)
+route_flask_admin_redirects()  # Flask-Admin's own `url` parameter goes through the same check
 
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -371,10 +373,7 @@ class CrmModelView(SecuredMixin, ModelView):
         return redirect(self._return_url())
 
     def _return_url(self):
-        target = request.args.get("url")
-        if target and target.startswith("/") and not target.startswith("//"):
-            return target
-        return self.get_url(".index_view")
+        return safe_return_url(request.args.get("url"), self.get_url(".index_view"))
 
     # Export ------------------------------------------------------------------
     def export_rows(self, query):

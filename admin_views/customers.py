@@ -19,6 +19,7 @@ from admin_views.customer_forms import choice_lists, customer_form_data, custome
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
+from app.security.urls import safe_return_url
 from app.services import customer_extensions
 from app.services.customers import custom_fields, records
 from app.services.customers.documents import file_path
@@ -384,7 +385,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
 
     # Bulk actions ------------------------------------------------------------------------
     def _bulk_redirect(self, kind, ids):
-        return redirect(self.get_url(".bulk_view", kind=kind, ids=",".join(ids), url=request.referrer or ""))
+        return redirect(self.get_url(".bulk_view", kind=kind, ids=",".join(ids), url=safe_return_url(request.referrer, "")))
 
     @action("set_category", "批量修改客户类别")
     def action_set_category(self, ids):
@@ -427,10 +428,9 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
                     done = records.assign_owner(customers, target, current_user)
                 outcome.message = f"已{title} {done} 个客户"
             if not outcome.failed:
-                back = request.form.get("url") or ""
-                return redirect(back if back.startswith("/") and not back.startswith("//") else
-                                self.get_url(".index_view"))
+                return redirect(safe_return_url(request.form.get("url"), self.get_url(".index_view")))
         options = {"category": choice_lists()["categories"], "source": choice_lists()["sources"],
                    "assign": choice_lists()["employees"]}[kind]
         return self.render("admin/customers/bulk.html", title=title, label=label, kind=kind, customers=customers,
-                           ids=",".join(ids), options=options, back=request.values.get("url", ""))
+                           ids=",".join(ids), options=options,
+                           back=safe_return_url(request.values.get("url"), self.get_url(".index_view")))

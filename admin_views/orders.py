@@ -21,6 +21,7 @@ from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import can
 from app.security.scope import visible_owner_ids
+from app.security.urls import safe_return_url
 from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
 from app.services.orders.payments import accepts_payment
@@ -405,10 +406,7 @@ class OrderListView(CrmModelView):
         return redirect(self._return_url_from_referrer())
 
     def _return_url_from_referrer(self):
-        target = request.form.get("url") or request.referrer or ""
-        path = target.split("://", 1)[-1]
-        path = path[path.find("/"):] if "/" in path else ""
-        return path if path.startswith("/") and not path.startswith("//") else self.get_url(".index_view")
+        return safe_return_url(request.form.get("url") or request.referrer, self.get_url(".index_view"))
 
     @action("approve", "通过审核", "确定审核通过选中的订单吗？")
     def action_approve(self, ids):

@@ -1,8 +1,17 @@
 """Attack tests run with CSRF protection on, as in production, on every database backend."""
 
+import re
+from html import unescape
+
 import pytest
 
 from tests.helpers import ADMIN_PASSWORD, TEST_CAPTCHA, csrf_from
+
+# Return URLs that lead off the site once a browser has normalised them.
+EVIL = ["/%09/evil.example", "/\t/evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
+        "https://evil.example/", "http://localhost@evil.example/", "javascript:alert(1)", "java%0ascript:alert(1)",
+        "/%2F/evil.example", "/%252F%252Fevil.example", " //evil.example", "/\r\n/evil.example",
+        "http:/\\evil.example", "data:text/html,x"]
 
 
 @pytest.fixture()
@@ -33,3 +42,13 @@ def post(client, url: str, data=None, **kwargs):
     data = dict(data or {})
     data.setdefault("csrf_token", token(client))
     return client.post(url, data=data, **kwargs)
+
+
+def assert_links_local(html: str) -> None:
+    """Every href and form action on the page is a path on this site (or Flask-Admin's inert void link)."""
+    for value in re.findall(r'(?:href|action)="([^"]*)"', html):
+        value = unescape(value)
+        if value in ("", "javascript:void(0)") or value.startswith("#"):  # "": the form posts to itself
+            continue
+        assert value.startswith("/") and not value.startswith("//") and "\\" not in value, value
+
