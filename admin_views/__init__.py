@@ -22,6 +22,7 @@ from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.input import CleanRequest
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -107,6 +108,7 @@ def _use_translation_overrides() -> None:
 
 def init_admin(app) -> Admin:
     _use_translation_overrides()
+    app.request_class = CleanRequest  # every query and form parameter without NUL / control characters
     admin = Admin(
         app,
         name="星烛客户管理系统",

@@ -3,7 +3,7 @@
 from flask import abort, flash, g, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterLike, IntEqualFilter
+from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterLike, IntEqualFilter
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +19,8 @@ from admin_views.base import (
     lazy_options,
 )
 from admin_views.base_data import CRUD, TreeListMixin
+from admin_views.filters import LocalDateBetweenFilter
+from admin_views.input import parse_id
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
@@ -232,7 +234,7 @@ class EmployeeView(CrmModelView):
     def action_transfer(self, ids):
         """Bulk 客户转移: the chosen employees' records go to the target employee."""
         self.require("transfer")
-        target_id = request.form.get("target_id", type=int)
+        target_id = parse_id(request.form.get("target_id"))
         target = db.session.get(Employee, target_id) if target_id else None
         if target is None:
             flash("请选择要转移给的员工", "error")
@@ -264,7 +266,7 @@ class LoginLogView(CrmModelView):
     column_default_sort = ("id", True)
     column_filters = (
         FilterLike(LoginLog.username, "用户名"),
-        DateBetweenFilter(LoginLog.created_at, "登录日期"),
+        LocalDateBetweenFilter(LoginLog.created_at, "登录日期"),
         BooleanEqualFilter(LoginLog.success, "登录成功"),
     )
     column_formatters = {"created_at": format_datetime,

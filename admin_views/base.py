@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
+from admin_views.input import SafeListArgsMixin, clean_text, parse_id
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
@@ -69,13 +70,6 @@ def lazy_options(load):
         return load() if has_request_context() else []
 
     return options
-
-
-def parse_id(value) -> int | None:
-    """A record id from a URL or form, or None: digits only, and small enough for a BIGINT (a crafted
-    30-digit id would otherwise overflow the database driver and end in an error page)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def form_id(name: str) -> int:
@@ -117,6 +111,9 @@ class CrmForm(FlaskForm):
         self._obj = obj
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
         for field in self:
+            # One-line text fields lose line breaks too (type first: .data of a select would load its choices).
+            if field.type in ("StringField", "EmailField", "TelField", "SearchField") and isinstance(field.data, str):
+                field.data = clean_text(field.data)
             # WTForms 3.3 shows an empty blank choice by its value ("__None"); give it words instead.
             if getattr(field, "allow_blank", False) and not getattr(field, "blank_text", "x"):
                 field.blank_text = "--请选择--"
@@ -200,7 +197,7 @@ class SecuredView(SecuredMixin, BaseView):
     """A custom page (report, settings form, workflow action) behind a permission."""
 
 
-class CrmModelView(SecuredMixin, ModelView):
+class CrmModelView(SafeListArgsMixin, SecuredMixin, ModelView):
     """Model-driven list/detail/form with Chinese UI, permissions, data scope and xlsx export."""
 
     form_base_class = CrmForm
@@ -302,7 +299,7 @@ class CrmModelView(SecuredMixin, ModelView):
     def _valid_pk(self, id) -> bool:
         columns = list(self.model.__table__.primary_key.columns)
         if len(columns) == 1 and isinstance(columns[0].type, Integer):
-            return parse_id(id) is not None
+            return parse_id(id, columns[0]) is not None
         return True  # composite or text keys: the database compares them as given
 
     # Errors ----------------------------------------------------------------

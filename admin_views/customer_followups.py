@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from admin_views.base import CrmModelView, PageRowAction, lazy_options
 from admin_views.customer_forms import follow_up_choices, follow_up_values, local_input
 from admin_views.customer_search import CustomerIndexSearchMixin
+from admin_views.filters import LocalDateBetweenFilter
+from admin_views.input import parse_id
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen
@@ -66,13 +68,13 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
 
     customer_id_column = FollowUp.__table__.c.customer_id  # a Column: a mapped attribute would bind to the view
     column_filters = (
-        FilterEqual(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),
-        DateTimeBetweenFilter(FollowUp.contacted_at, "联系时间"),
+        IntEqualFilter(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),
+        LocalDateBetweenFilter(FollowUp.contacted_at, "联系时间"),
         FilterEqual(FollowUp.kind, "联系类型", options=[(k.value, k.label) for k in FollowUpKind]),
     )
 
     def get_one(self, id):
-        row = db.session.get(FollowUp, int(id)) if str(id).isdigit() else None
+        row = (db.session.get(FollowUp, parse_id(id)) if parse_id(id) else None)
         if row is None:
             abort(404)
         if not can_view(current_user, row.customer) and row.employee_id != current_user.id:
@@ -80,7 +82,7 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
         return row
 
     def _customer(self, customer_id):
-        customer = db.session.get(Customer, int(customer_id)) if str(customer_id).isdigit() else None
+        customer = (db.session.get(Customer, parse_id(customer_id)) if parse_id(customer_id) else None)
         if customer is None or not can_view(current_user, customer):
             abort(404)
         return customer
@@ -155,7 +157,7 @@ class DueFollowUpView(CrmModelView):
     column_formatters = FORMATTERS
     column_sortable_list = ("next_contact_at",)
     column_default_sort = [("next_contact_at", False), ("id", False)]
-    column_filters = (FilterEqual(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),)
+    column_filters = (IntEqualFilter(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),)
 
     def get_list_row_actions(self):
         return [_AddFollowUp()]

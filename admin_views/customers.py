@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -16,6 +16,8 @@ from admin_views.base import CrmModelView, form_id, lazy_options, parse_id, row_
 from admin_views.customer_children import CustomerChildrenMixin
 from admin_views.customer_export import ExportMixin
 from admin_views.customer_forms import choice_lists, customer_form_data, customer_values
+from admin_views.filters import LocalDateBetweenFilter, local_date_filters
+from admin_views.input import parse_ids
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
@@ -166,13 +168,14 @@ class CustomerListMixin:
     column_labels = CUSTOMER_LABELS
     column_formatters = CUSTOMER_FORMATTERS
     column_filters = (
-        FilterEqual(Customer.category_id, "客户类别", options=_choices(CustomerCategory)),
-        FilterEqual(Customer.source_id, "客户来源", options=_choices(CustomerSource)),
-        FilterEqual(Customer.owner_id, "客服专员", options=_choices(Employee)),
+        IntEqualFilter(Customer.category_id, "客户类别", options=_choices(CustomerCategory)),
+        IntEqualFilter(Customer.source_id, "客户来源", options=_choices(CustomerSource)),
+        IntEqualFilter(Customer.owner_id, "客服专员", options=_choices(Employee)),
         FilterEqual(Customer.province, "省份"),
         FilterEqual(Customer.city, "城市"),
-        DateTimeBetweenFilter(Customer.created_at, "建档时间"),
-        DateTimeBetweenFilter(Customer.last_contact_at, "最近一次联系"),
+        LocalDateBetweenFilter(Customer.created_at, "建档时间"),
+        LocalDateBetweenFilter(Customer.last_contact_at, "最近一次联系"),
+        *local_date_filters(Customer.created_at, "建档时间")[1:],
     )
     search_placeholder_text = "客户编号/名称/拼音简码/联系人/电话/地址/QQ/邮件/客服专员/备注"
 
@@ -412,7 +415,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         permission, title, label = self.BULK[kind]
         self.require(permission)
         raw = request.values.get("ids", "")
-        ids = [i for i in raw.split(",") if i.strip().isdigit()][:1000]
+        ids = [str(i) for i in parse_ids(raw)]
         if not ids:
             flash("请先选择客户", "error")
             return redirect(self.get_url(".index_view"))

@@ -61,8 +61,9 @@ def test_someone_elses_follow_up_cannot_be_deleted(client, scene, where):
 def test_the_author_is_who_writes_never_the_form(client, scene):
     secure_login(client, "attacker", PASSWORD)
     shared = scene["shared"]
-    post(client, f"/follow-up/new/?customer_id={shared.id}",
-         {"content": "我写的回访", "kind": "revisit", "employee_id": str(scene["author"].id)})
+    response = post(client, f"/follow-up/new/?customer_id={shared.id}",
+                    {"content": "我写的回访", "kind": "revisit", "employee_id": str(scene["author"].id)})
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     mine = _db.session.scalar(select(FollowUp).where(FollowUp.content == "我写的回访"))
     assert mine.employee_id == scene["attacker"].id
     # The author may still edit their own note on the shared customer, and cannot hand it to someone else.

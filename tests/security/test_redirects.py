@@ -2,9 +2,11 @@
 row actions' url and Flask-Admin's own url — after browsers' normalisation of the target."""
 
 import pytest
+from sqlalchemy import select
 
 from app.security.urls import safe_return_url
 from app.services.customer_demo import make_customer
+from models.base_data import CustomerCategory
 from tests.helpers import ADMIN_PASSWORD, TEST_CAPTCHA, admin, csrf_from
 from tests.security.conftest import EVIL, assert_links_local, post, secure_login
 
@@ -50,7 +52,9 @@ def test_bulk_form_url_stays_on_the_site(client, db, target):
     customer = make_customer(admin(), name="批量客户")
     db.session.commit()
     secure_login(client)
-    response = post(client, "/customer/bulk/category", {"ids": str(customer.id), "target": "1", "url": target})
+    response = post(client, "/customer/bulk/category",
+                    {"ids": str(customer.id), "target": str(db.session.scalar(select(CustomerCategory.id))),
+                     "url": target})
     assert _lands_at_home(response).startswith("/customer/")
 
 
