@@ -7,8 +7,9 @@ from jobs.maintenance import purge_old_login_logs
 # 03:30 Asia/Shanghai = 19:30 UTC
 cron.register(purge_old_login_logs, "default", kwargs={"keep_days": 180}, cron="30 19 * * *")
 
-from jobs.customers import recycle_customers, remind_due_follow_ups  # noqa: E402
+from jobs.customers import purge_stale_import_uploads, recycle_customers, remind_due_follow_ups  # noqa: E402
 
 # 客户池 recycle at 02:00 Asia/Shanghai = 18:00 UTC; 回访提醒 every 5 minutes.
 cron.register(recycle_customers, "default", cron="0 18 * * *")
 cron.register(remind_due_follow_ups, "default", cron="*/5 * * * *")
+cron.register(purge_stale_import_uploads, "default", cron="15 * * * *")  # abandoned import previews, hourly

@@ -13,6 +13,10 @@ from flask import current_app
 from models.base import utcnow
 
 
+def jobs_dir() -> Path:
+    return _dir()
+
+
 def _dir() -> Path:
     path = Path(current_app.config["EXPORT_DIR"]) / "jobs"
     path.mkdir(parents=True, exist_ok=True)
