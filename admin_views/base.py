@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
-from admin_views.input import SafeListArgsMixin, clean_text, parse_id
+from admin_views.input import SafeListArgsMixin, bad_numbers, clean_text, parse_id, report_bad_numbers
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
@@ -117,6 +117,11 @@ class CrmForm(FlaskForm):
             # WTForms 3.3 shows an empty blank choice by its value ("__None"); give it words instead.
             if getattr(field, "allow_blank", False) and not getattr(field, "blank_text", "x"):
                 field.blank_text = "--请选择--"
+
+    def validate(self, extra_validators=None):
+        bad = bad_numbers(self)
+        valid = super().validate(extra_validators)
+        return report_bad_numbers(bad) and valid
 
 
 class PostRowAction(BaseListRowAction):

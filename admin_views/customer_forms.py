@@ -34,9 +34,12 @@ def parse_local_datetime(raw: str | None, label: str) -> datetime | None:
         return None
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
-            return local_to_utc(datetime.strptime(raw, fmt))
+            typed = datetime.strptime(raw, fmt)
         except ValueError:
             continue
+        if not 1900 <= typed.year <= 2200:  # year 0001 would also overflow the conversion to UTC
+            raise ValidationFailed(f"{label}超出范围（1900-2200 年）")
+        return local_to_utc(typed)
     raise ValidationFailed(f"{label}格式不正确，应为 2026-01-31 14:30")
 
 

@@ -9,6 +9,7 @@
 """
 
 import re
+from decimal import Decimal
 
 from flask import Request, flash, request
 from sqlalchemy import BigInteger, Enum, Integer, SmallInteger
@@ -138,3 +139,24 @@ def filter_value_fits(flt, value) -> bool:
         if text and (not _ASCII_DIGITS.fullmatch(text) or int(text) > limit):
             return False
     return True
+
+
+MAX_NUMBER = Decimal("1e16")  # Numeric(18, 2) holds up to 16 digits before the point
+
+
+def bad_numbers(form) -> list:
+    """Decimal fields accept "Infinity", "NaN", "sNaN" and "1e999", which then break validators,
+    arithmetic or the database. Clear them before validation (validate_numbers adds the message)."""
+    bad = []
+    for field in form:
+        value = field.data if field.type == "DecimalField" else None
+        if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= MAX_NUMBER):
+            field.data = None
+            bad.append(field)
+    return bad
+
+
+def report_bad_numbers(fields) -> bool:
+    for field in fields:
+        field.errors = [*field.errors, "请输入有效的数字（不超过 16 位整数）"]
+    return not fields
