@@ -42,6 +42,9 @@ def test_someone_elses_follow_up_cannot_be_edited(client, scene, where):
     secure_login(client, "attacker", PASSWORD)
     note = scene[where]
     assert client.get(f"/follow-up/edit/?id={note.id}").status_code == 404
+    if where == "shared":  # the customer page offers no 编辑 for someone else's note
+        page = client.get(f"/customer/details/?id={scene['shared'].id}").get_data(as_text=True)
+        assert "作者写的原文" in page and f"/follow-up/edit/?id={note.id}" not in page
     response = post(client, f"/follow-up/edit/?id={note.id}",
                     {"content": "被篡改", "kind": "revisit", "employee_id": str(scene["attacker"].id)})
     assert response.status_code == 404
