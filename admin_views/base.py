@@ -32,7 +32,14 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
-from admin_views.input import SafeListArgsMixin, bad_numbers, clean_text, parse_id, report_bad_numbers
+from admin_views.input import (
+    SafeListArgsMixin,
+    bad_numbers,
+    clean_text,
+    form_id,  # noqa: F401  (re-exported for the views)
+    parse_id,
+    report_bad_numbers,
+)
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
@@ -70,15 +77,6 @@ def lazy_options(load):
         return load() if has_request_context() else []
 
     return options
-
-
-def form_id(name: str) -> int:
-    """A record id posted in a form field; 0 (which no record has) for anything that is not one.
-
-    The services then refuse 0 with their own message ("请选择…"), so a crafted value gets the same
-    clear answer as an empty choice instead of an error page.
-    """
-    return parse_id(request.form.get(name)) or 0
 
 
 def row_url(endpoint: str, row_id, id_arg: str = "id", **params) -> str:

@@ -49,6 +49,15 @@ def parse_id(value, column=None, maximum: int | None = None) -> int | None:
     return number if 0 < number <= limit else None
 
 
+def form_id(name: str) -> int:
+    """A record id posted in a form field; 0 (which no record has) for anything that is not one.
+
+    The services then refuse 0 with their own message ("请选择…"), so a crafted value gets the same
+    clear answer as an empty choice instead of an error page.
+    """
+    return parse_id(request.form.get(name)) or 0
+
+
 def parse_ids(values, column=None, limit: int = 1000) -> list[int]:
     """Several ids (a comma-separated string or a list); anything that is not an id is dropped."""
     if isinstance(values, str):
