@@ -22,6 +22,7 @@ from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.input import CleanRequest
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -105,10 +106,20 @@ def _use_translation_overrides() -> None:
         directories.append(TRANSLATIONS)
 
 
+def _may_change_follow_up(follow_up) -> bool:
+    from flask_login import current_user
+
+    from app.services.customers.followups import may_change
+
+    return may_change(current_user, follow_up)
+
+
 def init_admin(app) -> Admin:
     from app.security.headers import csp_nonce
 
     _use_translation_overrides()
+    app.request_class = CleanRequest  # every query and form parameter without NUL / control characters
+    app.jinja_env.globals["may_change_follow_up"] = _may_change_follow_up
     admin = Admin(
         app,
         name="星烛客户管理系统",

@@ -1,9 +1,9 @@
 """系统设置: 员工信息管理, 系统角色管理 (with 分配权限), 系统登录日志 (manual 3.6, 3.7, 9.1-9.4)."""
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, g, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterLike, IntEqualFilter
+from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterLike, IntEqualFilter
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +19,8 @@ from admin_views.base import (
     lazy_options,
 )
 from admin_views.base_data import CRUD, TreeListMixin
+from admin_views.filters import LocalDateBetweenFilter
+from admin_views.input import parse_id
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
@@ -50,10 +52,10 @@ class RoleView(TreeListMixin, CrmModelView):
         super().__init__(*args, **kwargs)
 
     def on_model_change(self, form, model, is_created):
-        organisation.guard_role_change(model, None if is_created else _persisted_name(model))
+        organisation.guard_role_change(model, None if is_created else _persisted_name(model), current_user)
 
     def on_model_delete(self, model):
-        organisation.guard_role_delete(model)
+        organisation.guard_role_delete(model, current_user)
 
     @expose("/permissions/<int:role_id>", methods=["GET", "POST"])
     def permissions_view(self, role_id):
@@ -142,8 +144,24 @@ class EmployeeView(CrmModelView):
     def get_query(self):
         return super().get_query().options(joinedload(Employee.role), joinedload(Employee.department))
 
+    def create_model(self, form):
+        organisation.roles_below(current_user)
+        return super().create_model(form)
+
+    def create_form(self, obj=None):
+        return self._offer_manageable_roles(super().create_form(obj), None)
+
+    def _offer_manageable_roles(self, form, keep_role_id):
+        """Non-superadmins are offered only the roles they may hand out (the service enforces it)."""
+        below = organisation.roles_below(current_user)
+        if below is not None and hasattr(form, "role"):
+            allowed = below | ({keep_role_id} if keep_role_id else set())
+            form.role.query = db.session.scalars(
+                select(Role).where(Role.id.in_(sorted(allowed))).order_by(Role.id)).all()
+        return form
+
     def edit_form(self, obj=None):
-        form = super().edit_form(obj)
+        form = self._offer_manageable_roles(super().edit_form(obj), obj.role_id if obj is not None else None)
         del form.username  # 用户名 is never editable after creation (manual 3.7)
         del form.password
         if self._only_self() and not self._is_admin():
@@ -162,12 +180,17 @@ class EmployeeView(CrmModelView):
         if "username" in request.form and request.form["username"] != model.username:
             flash("用户名不允许修改", "error")
             return False
+        g.employee_stored_role_id = model.role_id  # before the form is applied to the row
+        organisation.roles_below(current_user)  # the actor's authority as stored, before the form
         return super().update_model(form, model)
 
     def on_model_change(self, form, model, is_created):
         if is_created:
             organisation.prepare_new_employee(model, form.password.data or "")
-        organisation.guard_employee_change(model, current_user)
+        if is_created:
+            organisation.guard_employee_change(model, current_user, None)
+        else:
+            organisation.guard_employee_change(model, current_user, g.employee_stored_role_id)
 
     def on_model_delete(self, model):
         organisation.guard_employee_delete(model, current_user)
@@ -197,7 +220,7 @@ class EmployeeView(CrmModelView):
         organisation_error = None
         if request.method == "POST":
             with committed(f"已修改“{employee.real_name}”的密码", flash_error=False) as outcome:
-                organisation.guard_role_assignment(employee, current_user)
+                organisation.guard_account_access(employee, current_user, employee.role_id)
                 if request.form.get("new_password") != request.form.get("confirm_password"):
                     raise ValidationFailed("两次输入的新密码不一致")
                 change_password(employee, request.form.get("new_password", ""))
@@ -211,7 +234,7 @@ class EmployeeView(CrmModelView):
     def action_transfer(self, ids):
         """Bulk 客户转移: the chosen employees' records go to the target employee."""
         self.require("transfer")
-        target_id = request.form.get("target_id", type=int)
+        target_id = parse_id(request.form.get("target_id"))
         target = db.session.get(Employee, target_id) if target_id else None
         if target is None:
             flash("请选择要转移给的员工", "error")
@@ -243,7 +266,7 @@ class LoginLogView(CrmModelView):
     column_default_sort = ("id", True)
     column_filters = (
         FilterLike(LoginLog.username, "用户名"),
-        DateBetweenFilter(LoginLog.created_at, "登录日期"),
+        LocalDateBetweenFilter(LoginLog.created_at, "登录日期"),
         BooleanEqualFilter(LoginLog.success, "登录成功"),
     )
     column_formatters = {"created_at": format_datetime,

@@ -32,15 +32,25 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
+from admin_views.input import (
+    SafeListArgsMixin,
+    bad_numbers,
+    clean_text,
+    form_id,  # noqa: F401  (re-exported for the views)
+    parse_id,
+    report_bad_numbers,
+)
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
 from app.security.scope import apply_scope, can_see_owner
+from app.security.urls import route_flask_admin_redirects, safe_return_url
 from app.services.errors import DomainError
 from app.services.excel import write_workbook
 from app.timeutil import format_local
 
 log = logging.getLogger(__name__)
+route_flask_admin_redirects()  # Flask-Admin's own `url` parameter goes through the same check
 
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,22 +77,6 @@ def lazy_options(load):
         return load() if has_request_context() else []
 
     return options
-
-
-def parse_id(value) -> int | None:
-    """A record id from a URL or form, or None: digits only, and small enough for a BIGINT (a crafted
-    30-digit id would otherwise overflow the database driver and end in an error page)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
-
-
-def form_id(name: str) -> int:
-    """A record id posted in a form field; 0 (which no record has) for anything that is not one.
-
-    The services then refuse 0 with their own message ("请选择…"), so a crafted value gets the same
-    clear answer as an empty choice instead of an error page.
-    """
-    return parse_id(request.form.get(name)) or 0
 
 
 def row_url(endpoint: str, row_id, id_arg: str = "id", **params) -> str:
@@ -115,9 +109,17 @@ class CrmForm(FlaskForm):
         self._obj = obj
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
         for field in self:
+            # One-line text fields lose line breaks too (type first: .data of a select would load its choices).
+            if field.type in ("StringField", "EmailField", "TelField", "SearchField") and isinstance(field.data, str):
+                field.data = clean_text(field.data)
             # WTForms 3.3 shows an empty blank choice by its value ("__None"); give it words instead.
             if getattr(field, "allow_blank", False) and not getattr(field, "blank_text", "x"):
                 field.blank_text = "--请选择--"
+
+    def validate(self, extra_validators=None):
+        bad = bad_numbers(self)
+        valid = super().validate(extra_validators)
+        return report_bad_numbers(bad) and valid
 
 
 class PostRowAction(BaseListRowAction):
@@ -198,7 +200,7 @@ class SecuredView(SecuredMixin, BaseView):
     """A custom page (report, settings form, workflow action) behind a permission."""
 
 
-class CrmModelView(SecuredMixin, ModelView):
+class CrmModelView(SafeListArgsMixin, SecuredMixin, ModelView):
     """Model-driven list/detail/form with Chinese UI, permissions, data scope and xlsx export."""
 
     form_base_class = CrmForm
@@ -300,7 +302,7 @@ class CrmModelView(SecuredMixin, ModelView):
     def _valid_pk(self, id) -> bool:
         columns = list(self.model.__table__.primary_key.columns)
         if len(columns) == 1 and isinstance(columns[0].type, Integer):
-            return parse_id(id) is not None
+            return parse_id(id, columns[0]) is not None
         return True  # composite or text keys: the database compares them as given
 
     # Errors ----------------------------------------------------------------
@@ -371,10 +373,7 @@ class CrmModelView(SecuredMixin, ModelView):
         return redirect(self._return_url())
 
     def _return_url(self):
-        target = request.args.get("url")
-        if target and target.startswith("/") and not target.startswith("//"):
-            return target
-        return self.get_url(".index_view")
+        return safe_return_url(request.args.get("url"), self.get_url(".index_view"))
 
     # Export ------------------------------------------------------------------
     def export_rows(self, query):

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -12,9 +12,12 @@ from sqlalchemy import select
 from admin_views.base import CrmModelView, PageRowAction, lazy_options
 from admin_views.customer_forms import follow_up_choices, follow_up_values, local_input
 from admin_views.customer_search import CustomerIndexSearchMixin
+from admin_views.filters import LocalDateBetweenFilter
+from admin_views.input import parse_id
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen
+from app.security.urls import safe_return_url
 from app.services.customers import followups
 from app.services.customers.visibility import can_view
 from app.timeutil import format_local, local_to_utc, local_today
@@ -65,13 +68,13 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
 
     customer_id_column = FollowUp.__table__.c.customer_id  # a Column: a mapped attribute would bind to the view
     column_filters = (
-        FilterEqual(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),
-        DateTimeBetweenFilter(FollowUp.contacted_at, "联系时间"),
+        IntEqualFilter(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),
+        LocalDateBetweenFilter(FollowUp.contacted_at, "联系时间"),
         FilterEqual(FollowUp.kind, "联系类型", options=[(k.value, k.label) for k in FollowUpKind]),
     )
 
     def get_one(self, id):
-        row = db.session.get(FollowUp, int(id)) if str(id).isdigit() else None
+        row = (db.session.get(FollowUp, parse_id(id)) if parse_id(id) else None)
         if row is None:
             abort(404)
         if not can_view(current_user, row.customer) and row.employee_id != current_user.id:
@@ -79,7 +82,7 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
         return row
 
     def _customer(self, customer_id):
-        customer = db.session.get(Customer, int(customer_id)) if str(customer_id).isdigit() else None
+        customer = (db.session.get(Customer, parse_id(customer_id)) if parse_id(customer_id) else None)
         if customer is None or not can_view(current_user, customer):
             abort(404)
         return customer
@@ -94,10 +97,7 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
                            **follow_up_choices())
 
     def _back(self, customer):
-        target = request.args.get("url") or ""
-        if target.startswith("/") and not target.startswith("//"):
-            return redirect(target)
-        return redirect(url_for("customer.details_view", id=customer.id))
+        return redirect(safe_return_url(request.args.get("url"), url_for("customer.details_view", id=customer.id)))
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
@@ -118,10 +118,12 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
     def edit_view(self):
         self.require("edit")
         follow_up = self.get_one(request.args.get("id", ""))
+        if not followups.may_change(current_user, follow_up):
+            abort(404)  # someone else's follow-up on a customer the user merely sees
         customer = follow_up.customer
         if request.method == "POST":
             with committed("联系记录已保存", flash_error=False) as outcome:
-                followups.update_follow_up(follow_up, follow_up_values(request.form))
+                followups.update_follow_up(follow_up, follow_up_values(request.form), current_user)
             if outcome.failed:
                 return self._page(customer, follow_up, request.form.to_dict(), outcome.error)
             return self._back(customer)
@@ -136,7 +138,7 @@ class FollowUpView(CustomerIndexSearchMixin, CrmModelView):
 
     def delete_record(self, row):
         """Through the service, so each customer's 最近一次联系 follows."""
-        followups.delete_follow_up(row)
+        followups.delete_follow_up(row, current_user)
 
 
 def _end_of_today_utc() -> datetime:
@@ -155,7 +157,7 @@ class DueFollowUpView(CrmModelView):
     column_formatters = FORMATTERS
     column_sortable_list = ("next_contact_at",)
     column_default_sort = [("next_contact_at", False), ("id", False)]
-    column_filters = (FilterEqual(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),)
+    column_filters = (IntEqualFilter(FollowUp.employee_id, "联系客服", options=lazy_options(_employees)),)
 
     def get_list_row_actions(self):
         return [_AddFollowUp()]

@@ -34,9 +34,12 @@ def parse_local_datetime(raw: str | None, label: str) -> datetime | None:
         return None
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
-            return local_to_utc(datetime.strptime(raw, fmt))
+            typed = datetime.strptime(raw, fmt)
         except ValueError:
             continue
+        if not 1900 <= typed.year <= 2200:  # year 0001 would also overflow the conversion to UTC
+            raise ValidationFailed(f"{label}超出范围（1900-2200 年）")
+        return local_to_utc(typed)
     raise ValidationFailed(f"{label}格式不正确，应为 2026-01-31 14:30")
 
 
@@ -100,8 +103,7 @@ def follow_up_values(form) -> dict:
         "kind": form.get("kind"),
         "next_contact_at": parse_local_datetime(form.get("next_contact_at"), "下次联系"),
         "next_goal": form.get("next_goal"),
-        "employee_id": form.get("employee_id") or None,
-    }
+    }  # 联系客服 is whoever writes the record, never a form field
 
 
 def follow_up_choices() -> dict:

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from admin_views.customer_settings import CustomerPage
 from app.security.permissions import Screen
-from app.services.customers import imports, progress
+from app.services.customers import imports, progress, upload_limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,6 +37,7 @@ class CustomerImportView(CustomerPage):
         if not name.lower().endswith((".xlsx", ".xls")):
             flash("只能导入 Excel 文件（.xlsx），请使用下载的模板", "error")
             return redirect(self.get_url(".index"))
+        upload_limits.purge_stale_uploads()  # previews left unimported for a day (also run by the schedule)
         token = progress.create("import", current_user.id, filename=name[:100])
         target = progress.path_for(token, ".upload")
         size = 0

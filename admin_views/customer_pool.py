@@ -12,6 +12,7 @@ from admin_views.base import CrmModelView, PostRowAction, form_id, format_dateti
 from admin_views.customer_forms import choice_lists
 from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
+from admin_views.input import parse_id, parse_ids
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
@@ -80,7 +81,7 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
         return condition
 
     def get_one(self, id):
-        customer = db.session.get(Customer, int(id)) if str(id).isdigit() else None
+        customer = (db.session.get(Customer, parse_id(id)) if parse_id(id) else None)
         if customer is None or customer.owner_id != current_user.id:
             abort(404)
         return customer
@@ -95,7 +96,7 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
         customer = self.get_one(id)
         if request.method == "POST":
             with committed() as outcome:
-                ids = [int(i) for i in request.form.getlist("employee_ids") if i.isdigit()]
+                ids = parse_ids(request.form.getlist("employee_ids"))
                 made = sharing.share(customer, ids, current_user)
                 outcome.message = f"已将客户“{customer.name}”共享给 {made} 位员工"
             if not outcome.failed:
@@ -124,7 +125,7 @@ class PoolView(CustomerListMixin, CrmModelView):
         return Customer.owner_id.is_(None)
 
     def get_one(self, id):
-        customer = db.session.get(Customer, int(id)) if str(id).isdigit() else None
+        customer = (db.session.get(Customer, parse_id(id)) if parse_id(id) else None)
         if customer is None or customer.owner_id is not None:
             abort(404)
         return customer
@@ -148,7 +149,7 @@ class PoolView(CustomerListMixin, CrmModelView):
     @expose("/assign", methods=("GET", "POST"))
     def assign_view(self):
         self.require("assign")
-        ids = [i for i in request.values.get("ids", "").split(",") if i.isdigit()][:1000]
+        ids = [str(i) for i in parse_ids(request.values.get("ids", ""))]
         customers = [self.get_one(i) for i in ids]
         if not customers:
             return redirect(self.get_url(".index_view"))
@@ -217,7 +218,7 @@ class ShareView(CustomerIndexSearchMixin, CrmModelView):
     customer_id_column = CustomerShare.__table__.c.customer_id
 
     def get_one(self, id):
-        row = db.session.get(CustomerShare, int(id)) if str(id).isdigit() else None
+        row = (db.session.get(CustomerShare, parse_id(id)) if parse_id(id) else None)
         if row is None or current_user.id not in (row.employee_id, row.shared_by_id, row.customer.owner_id):
             abort(404)
         return row

@@ -7,6 +7,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin_views.base import CrmModelView, SecuredView
+from admin_views.input import parse_ids
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen
@@ -35,7 +36,7 @@ class PoolSettingsView(CustomerPage):
             except ValueError:
                 recycle_days = warn_days = -1
             with committed("客户池设置已保存") as outcome:
-                ids = {int(i) for i in request.form.getlist("category_ids") if i.isdigit()}
+                ids = set(parse_ids(request.form.getlist("category_ids")))
                 settings.save_pool_settings(request.form.get("pool_enabled") == "1", recycle_days, warn_days, ids)
             if not outcome.failed:
                 return redirect(self.get_url(".index"))

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -16,9 +16,12 @@ from admin_views.base import CrmModelView, form_id, lazy_options, parse_id, row_
 from admin_views.customer_children import CustomerChildrenMixin
 from admin_views.customer_export import ExportMixin
 from admin_views.customer_forms import choice_lists, customer_form_data, customer_values
+from admin_views.filters import LocalDateBetweenFilter, local_date_filters
+from admin_views.input import parse_ids
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
+from app.security.urls import safe_return_url
 from app.services import customer_extensions
 from app.services.customers import custom_fields, records
 from app.services.customers.documents import file_path
@@ -165,13 +168,14 @@ class CustomerListMixin:
     column_labels = CUSTOMER_LABELS
     column_formatters = CUSTOMER_FORMATTERS
     column_filters = (
-        FilterEqual(Customer.category_id, "客户类别", options=_choices(CustomerCategory)),
-        FilterEqual(Customer.source_id, "客户来源", options=_choices(CustomerSource)),
-        FilterEqual(Customer.owner_id, "客服专员", options=_choices(Employee)),
+        IntEqualFilter(Customer.category_id, "客户类别", options=_choices(CustomerCategory)),
+        IntEqualFilter(Customer.source_id, "客户来源", options=_choices(CustomerSource)),
+        IntEqualFilter(Customer.owner_id, "客服专员", options=_choices(Employee)),
         FilterEqual(Customer.province, "省份"),
         FilterEqual(Customer.city, "城市"),
-        DateTimeBetweenFilter(Customer.created_at, "建档时间"),
-        DateTimeBetweenFilter(Customer.last_contact_at, "最近一次联系"),
+        LocalDateBetweenFilter(Customer.created_at, "建档时间"),
+        LocalDateBetweenFilter(Customer.last_contact_at, "最近一次联系"),
+        *local_date_filters(Customer.created_at, "建档时间")[1:],
     )
     search_placeholder_text = "客户编号/名称/拼音简码/联系人/电话/地址/QQ/邮件/客服专员/备注"
 
@@ -384,7 +388,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
 
     # Bulk actions ------------------------------------------------------------------------
     def _bulk_redirect(self, kind, ids):
-        return redirect(self.get_url(".bulk_view", kind=kind, ids=",".join(ids), url=request.referrer or ""))
+        return redirect(self.get_url(".bulk_view", kind=kind, ids=",".join(ids), url=safe_return_url(request.referrer, "")))
 
     @action("set_category", "批量修改客户类别")
     def action_set_category(self, ids):
@@ -411,7 +415,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         permission, title, label = self.BULK[kind]
         self.require(permission)
         raw = request.values.get("ids", "")
-        ids = [i for i in raw.split(",") if i.strip().isdigit()][:1000]
+        ids = [str(i) for i in parse_ids(raw)]
         if not ids:
             flash("请先选择客户", "error")
             return redirect(self.get_url(".index_view"))
@@ -427,10 +431,9 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
                     done = records.assign_owner(customers, target, current_user)
                 outcome.message = f"已{title} {done} 个客户"
             if not outcome.failed:
-                back = request.form.get("url") or ""
-                return redirect(back if back.startswith("/") and not back.startswith("//") else
-                                self.get_url(".index_view"))
+                return redirect(safe_return_url(request.form.get("url"), self.get_url(".index_view")))
         options = {"category": choice_lists()["categories"], "source": choice_lists()["sources"],
                    "assign": choice_lists()["employees"]}[kind]
         return self.render("admin/customers/bulk.html", title=title, label=label, kind=kind, customers=customers,
-                           ids=",".join(ids), options=options, back=request.values.get("url", ""))
+                           ids=",".join(ids), options=options,
+                           back=safe_return_url(request.values.get("url"), self.get_url(".index_view")))

@@ -4,12 +4,11 @@ The lists are configuration; every change goes through app.services.orders (work
 Order pages (detail, form, 物流, 回款, print) live in admin_views/orders_pages.py.
 """
 
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from flask import abort, g, redirect, request, url_for
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, IntEqualFilter
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -17,6 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
 from admin_views.base import CrmModelView, lazy_options
+from admin_views.filters import LocalDateBetweenFilter
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.permissions import can
@@ -25,7 +25,7 @@ from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
 from app.services.orders.screens import ORDER
 from app.services.orders.workflow import ORDER_FLOW
-from app.timeutil import format_local, local_to_utc
+from app.timeutil import format_local
 from models.accounts import Employee
 from models.base_data import LogisticsCompany
 from models.orders import STATUS_LABELS, OrderStatus, SalesOrder, SalesOrderLine
@@ -70,17 +70,6 @@ def _employee_choices():
 def _logistics_choices():
     return [(str(c.id), c.name) for c in db.session.scalars(
         select(LogisticsCompany).order_by(LogisticsCompany.sort_order, LogisticsCompany.id))]
-
-
-class LocalDateBetweenFilter(DateBetweenFilter):
-    """下单日期 from .. to, whole local days (the column holds naive UTC)."""
-
-    def apply(self, query, value, alias=None):
-        start, end = value
-        lower = local_to_utc(datetime.combine(start, time.min))
-        upper = local_to_utc(datetime.combine(end + timedelta(days=1), time.min))
-        column = self.get_column(alias)
-        return query.filter(column >= lower, column < upper)
 
 
 class PrefixFilter(BaseSQLAFilter):

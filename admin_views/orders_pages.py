@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from admin_views.base import SecuredView
+from admin_views.input import parse_id, parse_ids
 from admin_views.orders import customer_url, yuan
 from admin_views.transactions import Outcome, committed
 from admin_views.workflow import state_labels, step_buttons
@@ -151,7 +152,7 @@ class OrderPagesView(SecuredView):
         if form is not None:
             values = form.to_dict()
             for line in parse_lines(form):
-                product = db.session.get(Product, int(line.product_id)) if str(line.product_id).isdigit() else None
+                product = (db.session.get(Product, parse_id(line.product_id)) if parse_id(line.product_id) else None)
                 lines.append({"product": product, "quantity": line.quantity, "unit_price": line.unit_price})
         elif order is not None:
             values = {name: getattr(order, name) or "" for name in RECEIVER_FIELDS}
@@ -172,8 +173,8 @@ class OrderPagesView(SecuredView):
         if not values.get("order_date"):
             values["order_date"] = to_local(utcnow()).strftime("%Y-%m-%dT%H:%M")
         chosen_customer = customer or (order.customer if order else None)
-        if chosen_customer is None and str(values.get("customer_id", "")).isdigit():
-            posted = db.session.get(Customer, int(values["customer_id"]))
+        if chosen_customer is None and parse_id(values.get("customer_id")):
+            posted = db.session.get(Customer, parse_id(values["customer_id"]))
             # A crafted id must not reveal another user's customer name on the re-rendered form.
             chosen_customer = posted if posted and order_service.customer_visible(posted, current_user) else None
         return dict(order=order, values=values, lines=lines, owners=db.session.scalars(owners).all(),
@@ -190,7 +191,7 @@ class OrderPagesView(SecuredView):
             if not outcome.failed:
                 return self._back(order)
             return self.render("admin/orders/form.html", **self._form_context(form=request.form))
-        customer_id = request.args.get("customer_id", type=int)
+        customer_id = parse_id(request.args.get("customer_id"))
         if customer_id:
             try:
                 customer = order_service.visible_customer(customer_id, current_user)
@@ -217,7 +218,7 @@ class OrderPagesView(SecuredView):
     def new_return(self):
         self.require("add")
         original = None
-        original_id = request.values.get("original_id", type=int)
+        original_id = parse_id(request.values.get("original_id"))
         if original_id:
             original = self._order(original_id)
         if request.method == "POST":
@@ -228,7 +229,7 @@ class OrderPagesView(SecuredView):
                 return self._back(order)
             return self.render("admin/orders/form.html", **self._form_context(
                 form=request.form, is_return=True, original=original))
-        customer_id = request.args.get("customer_id", type=int) or (original.customer_id if original else None)
+        customer_id = parse_id(request.args.get("customer_id")) or (original.customer_id if original else None)
         customer = None
         if customer_id:
             try:
@@ -324,7 +325,7 @@ class OrderPagesView(SecuredView):
     @expose("/print")
     def print_many(self):
         self.require("print")
-        ids = request.args.getlist("id", type=int)[:100]
+        ids = parse_ids(request.args.getlist("id"), limit=100)
         orders = [self._order(i, "print") for i in ids]
         if not orders:
             abort(404)

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, func, or_, select
 
 from admin_views.base import PostRowAction
+from admin_views.input import parse_id
 from admin_views.orders import LocalDateBetweenFilter, OrderListView, customer_url, yuan
 from admin_views.orders_pages import parse_lines, parse_local_datetime
 from admin_views.transactions import committed
@@ -114,7 +115,7 @@ class QuoteView(OrderListView):
         if form is not None:
             values = form.to_dict()
             for line in parse_lines(form):
-                product = db.session.get(Product, int(line.product_id)) if str(line.product_id).isdigit() else None
+                product = (db.session.get(Product, parse_id(line.product_id)) if parse_id(line.product_id) else None)
                 lines.append({"product": product, "quantity": line.quantity, "unit_price": line.unit_price})
         elif quote is not None:
             values = {"customer_id": quote.customer_id, "contact_name": quote.contact_name or "", "phone": quote.phone or "",

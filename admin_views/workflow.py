@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from admin_views.transactions import committed
 from app.security.permissions import can
+from app.security.urls import safe_return_url
 from app.services.workflow import DocumentType, Step, advance, advance_one, state_label, success_message
 
 
@@ -113,7 +114,4 @@ class WorkflowListMixin:
         return redirect(self.bulk_return_url())
 
     def bulk_return_url(self):
-        target = request.form.get("url") or request.referrer or ""
-        path = target.split("://", 1)[-1]
-        path = path[path.find("/"):] if "/" in path else ""
-        return path if path.startswith("/") and not path.startswith("//") else self.get_url(".index_view")
+        return safe_return_url(request.form.get("url") or request.referrer, self.get_url(".index_view"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rq import cron as rq_cron
 
-from jobs.customers import recycle_customers, remind_due_follow_ups
+from jobs.customers import purge_stale_import_uploads, recycle_customers, remind_due_follow_ups
 from jobs.maintenance import purge_old_login_logs
 
 
@@ -46,3 +46,5 @@ register(purge_old_login_logs, "30 19 * * *", kwargs={"keep_days": 180})
 register(recycle_customers, "0 18 * * *")
 # 回访提醒 for appointments that have fallen due.
 register(remind_due_follow_ups, "*/5 * * * *")
+# Abandoned import previews: their uploads are removed hourly.
+register(purge_stale_import_uploads, "15 * * * *")

@@ -57,6 +57,14 @@ def remind_due_follow_ups() -> int:
         return made
 
 
+def purge_stale_import_uploads() -> int:
+    """客户资料导入 uploads whose preview was abandoned: removed after a day."""
+    from app.services.customers.upload_limits import purge_stale_uploads
+
+    with job_context():
+        return purge_stale_uploads()
+
+
 def recycle_customers() -> dict:
     """The daily customer job: 客户池 recycle (warn owners, then move neglected customers to the pool)
     and this year's month of lunar birthdays for 本月生日."""

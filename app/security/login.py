@@ -63,9 +63,9 @@ def captcha_image():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("admin.index")
+    from app.security.urls import safe_return_url
+
+    return safe_return_url(target, url_for("admin.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

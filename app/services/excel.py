@@ -1,4 +1,10 @@
-"""Streaming Excel export with formula-injection neutralised."""
+"""Streaming Excel export; text that looks like a formula stays text.
+
+A cell written as a string never runs in Excel, LibreOffice or WPS, so values are written exactly
+as typed with write_string; those a spreadsheet would take for a formula once the user edits the
+cell (starting with = + - @, a tab or a line break) also get the quote-prefix style, which keeps
+them text on editing without showing an apostrophe.
+"""
 
 import os
 import tempfile
@@ -13,11 +19,8 @@ from app.timeutil import to_local
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES)
 
 
 def _cell(value):
@@ -33,7 +36,7 @@ def _cell(value):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, int | float):
         return value
-    return neutralise(str(value))
+    return str(value)
 
 
 def write_workbook(
@@ -43,8 +46,8 @@ def write_workbook(
 ) -> str:
     """Write sheets of (title, headers, rows) to an xlsx file in constant memory; return its path.
 
-    Every string is written as a string cell (never a formula) and neutralised as well, so the
-    file stays harmless when re-saved as CSV.
+    Every string is written as a string cell (never a formula); formula-like text carries the
+    quote-prefix style as well.
     """
     if path is None:
         fd, path = tempfile.mkstemp(suffix=".xlsx")
@@ -52,10 +55,12 @@ def write_workbook(
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_numbers": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
+    as_text = workbook.add_format({"quote_prefix": True})
     written = 0
     for title, headers, rows in sheets:
         sheet = workbook.add_worksheet(title)
-        sheet.write_row(0, 0, headers, bold)
+        for col, header in enumerate(headers):
+            sheet.write_string(0, col, str(header), bold)
         row_index = 0
         for row_index, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
@@ -63,7 +68,7 @@ def write_workbook(
                 if cell == "":
                     continue  # most optional columns are empty; skipping them keeps big exports fast
                 if isinstance(cell, str):
-                    sheet.write_string(row_index, col, cell)
+                    sheet.write_string(row_index, col, cell, as_text if looks_like_formula(cell) else None)
                 else:
                     sheet.write_number(row_index, col, cell)
             written += 1

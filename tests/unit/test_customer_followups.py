@@ -34,7 +34,7 @@ def test_follow_up_updates_customer_and_closes_earlier_appointment(db):
     db.session.refresh(first)
     assert not first.appointment_open and customer.next_contact_at is None
     assert customer.last_contact_at == second.contacted_at
-    delete_follow_up(second)
+    delete_follow_up(second, boss)
     assert customer.last_contact_at == first.contacted_at
 
 

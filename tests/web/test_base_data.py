@@ -117,4 +117,4 @@ def test_supplier_default_and_export(client, db):
     response = client.get("/supplier/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"x\")公司" in names  # formula neutralised
+    assert "=HYPERLINK(\"x\")公司" in names  # exactly as typed, written as text (tests/security/test_export_cells.py)

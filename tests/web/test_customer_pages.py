@@ -104,7 +104,9 @@ def test_follow_up_export_is_an_xlsx_of_what_the_list_shows(client):
     login(client)
     sheet = load_workbook(io.BytesIO(client.get("/follow-up/export.xlsx").data)).active
     row = [c.value for c in sheet[2]]
-    assert "深圳晶显" in row and "'=cmd|' /C calc'!A0" in row
+    assert "深圳晶显" in row and "=cmd|' /C calc'!A0" in row  # as typed, in a text cell
+    cell = next(c for c in sheet[2] if c.value == "=cmd|' /C calc'!A0")
+    assert cell.data_type == "s" and cell.quotePrefix
 
 
 def test_keyset_pager_walks_the_list_without_offsets(client):

@@ -146,7 +146,7 @@ def test_export_follows_the_current_search_and_neutralises_formulas(client, db):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("产品编号", "产品名称", "拼音简码")
     assert len(rows) == 2
-    assert rows[1][1] == "'=1+2 联想电脑"
+    assert rows[1][1] == "=1+2 联想电脑"  # exactly as typed, in a text cell (tests/security/test_export_cells.py)
     assert Decimal(str(rows[1][5])) == Decimal("10.50")
 
 

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.services.errors import ValidationFailed
+from app.security.scope import can_see_owner
+from app.services.errors import Forbidden, ValidationFailed
 from app.services.reminders import create_reminder
 from app.timeutil import format_local
 from models.accounts import Employee
@@ -41,11 +42,6 @@ def _clean(customer: Customer, values: dict) -> dict:
         contact = db.session.get(CustomerContact, int(values["contact_id"]))
         if contact is None or contact.customer_id != customer.id:
             errors.append("联系人不属于该客户")
-    employee_id = values.get("employee_id") or None
-    if employee_id:
-        employee = db.session.get(Employee, int(employee_id))
-        if employee is None or not employee.is_enabled:
-            errors.append("联系客服不存在或已停用")
     if errors:
         raise ValidationFailed("；".join(errors))
     phone = (values.get("contact_phone") or "").strip() or None
@@ -55,8 +51,7 @@ def _clean(customer: Customer, values: dict) -> dict:
             "kind": FollowUpKind(kind), "method_id": int(method_id) if method_id else None,
             "contact_id": contact.id if contact else None,
             "contact_name": contact.name if contact else (values.get("contact_name") or customer.contact_name),
-            "contact_phone": (phone or customer.mobile or customer.phone or "")[:50] or None,
-            "employee_id": int(employee_id) if employee_id else None}
+            "contact_phone": (phone or customer.mobile or customer.phone or "")[:50] or None}
 
 
 def refresh_customer(customer: Customer) -> None:
@@ -72,13 +67,13 @@ def refresh_customer(customer: Customer) -> None:
 def add_follow_up(customer: Customer, values: dict, actor: Employee) -> FollowUp:
     """添加联系记录: closes the customer's earlier appointments and restarts the recycle clock for its owner."""
     cleaned = _clean(customer, values)
-    cleaned["employee_id"] = cleaned["employee_id"] or actor.id
+    cleaned["employee_id"] = actor.id  # the author; never chosen in the form
     db.session.execute(update(FollowUp).where(FollowUp.customer_id == customer.id, FollowUp.appointment_open.is_(True))
                        .values(appointment_open=False))
     follow_up = FollowUp(customer_id=customer.id, created_by_id=actor.id, created_at=utcnow(),
                          appointment_open=cleaned["next_contact_at"] is not None, **cleaned)
     db.session.add(follow_up)
-    if customer.owner_id is not None and customer.owner_id in (actor.id, cleaned["employee_id"]):
+    if customer.owner_id is not None and customer.owner_id == actor.id:
         customer.owner_activity_at = utcnow()
         customer.recycle_warned_at = None
     refresh_customer(customer)
@@ -86,9 +81,21 @@ def add_follow_up(customer: Customer, values: dict, actor: Employee) -> FollowUp
     return follow_up
 
 
-def update_follow_up(follow_up: FollowUp, values: dict) -> FollowUp:
+def may_change(actor: Employee, follow_up: FollowUp) -> bool:
+    """Only the author (联系客服) and those whose 数据范围 covers the author edit or delete a follow-up;
+    seeing the customer (a pool customer, one shared with you) is not enough."""
+    return follow_up.employee_id == actor.id or (
+        follow_up.employee_id is not None and can_see_owner(actor, "customer", follow_up.employee_id))
+
+
+def _guard_author(actor: Employee, follow_up: FollowUp) -> None:
+    if not may_change(actor, follow_up):
+        raise Forbidden("只能修改或删除自己（或下属）写的联系记录")
+
+
+def update_follow_up(follow_up: FollowUp, values: dict, actor: Employee) -> FollowUp:
+    _guard_author(actor, follow_up)
     cleaned = _clean(follow_up.customer, values)
-    cleaned["employee_id"] = cleaned["employee_id"] or follow_up.employee_id
     for key, value in cleaned.items():
         setattr(follow_up, key, value)
     if follow_up.next_contact_at is None:
@@ -99,7 +106,8 @@ def update_follow_up(follow_up: FollowUp, values: dict) -> FollowUp:
     return follow_up
 
 
-def delete_follow_up(follow_up: FollowUp) -> None:
+def delete_follow_up(follow_up: FollowUp, actor: Employee) -> None:
+    _guard_author(actor, follow_up)
     customer = follow_up.customer
     db.session.delete(follow_up)
     refresh_customer(customer)

@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
-from app.services.customers import custom_fields, progress
+from app.services.customers import custom_fields, progress, upload_limits
 from app.services.customers.bulk import insert_customers, use_large_cache
 from app.services.customers.duplicates import PHONE_FIELDS, PHONE_KEY_COLUMNS, checked_fields, normalised
 from app.services.customers.records import birth_month, clean_values, default_id
@@ -126,11 +126,16 @@ def _date(value, label):
 
 def open_rows(path: str):
     """(header row, iterator of data rows) of the first sheet; a clear error for anything that is not a workbook."""
+    upload_limits.check_archive(path)  # sizes from the zip directory, before anything is unpacked
     try:
         sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+    except Exception:  # calamine raises several error types for broken or foreign files
+        raise ValidationFailed("文件不是有效的 Excel 文件，请使用下载的模板填写后上传") from None
+    upload_limits.check_dimensions(sheet, MAX_ROWS)
+    try:
         rows = sheet.iter_rows()
         first = next(rows, None)
-    except Exception:  # calamine raises several error types for broken or foreign files
+    except Exception:
         raise ValidationFailed("文件不是有效的 Excel 文件，请使用下载的模板填写后上传") from None
     if first is None:
         raise ValidationFailed("文件是空的，请使用下载的模板填写后上传")
@@ -313,6 +318,7 @@ def run_check(token: str, actor: Employee) -> None:
     try:
         result = check_file(str(progress.path_for(token, ".upload")), lambda n: progress.write(token, done=n))
     except ValidationFailed as exc:
+        upload_limits.remove_upload(token)  # nothing of it can be imported
         progress.write(token, state="failed", error=exc.message)
         return
     progress.write(token, state="checked", total=result.total, done=result.total, valid=len(result.rows),
@@ -320,7 +326,17 @@ def run_check(token: str, actor: Employee) -> None:
 
 
 def run_import(token: str, actor: Employee) -> None:
-    """Check again (the data may have changed since the preview) and import the valid rows in one transaction."""
+    """Check again (the data may have changed since the preview) and import the valid rows in one transaction.
+
+    The upload is removed when the job ends, imported or failed.
+    """
+    try:
+        _run_import(token, actor)
+    finally:
+        upload_limits.remove_upload(token)
+
+
+def _run_import(token: str, actor: Employee) -> None:
     progress.write(token, state="running", done=0)
     try:
         result = check_file(str(progress.path_for(token, ".upload")))
@@ -340,4 +356,3 @@ def run_import(token: str, actor: Employee) -> None:
     progress.write(token, state="done", done=imported, imported=imported, error_count=len(result.errors),
                    errors=[list(e) for e in result.errors[:500]],
                    message=f"成功导入 {imported} 个客户（进入{destination}），{len(result.errors)} 行未导入")
-    progress.path_for(token, ".upload").unlink(missing_ok=True)

@@ -13,14 +13,23 @@ from flask import current_app
 from models.base import utcnow
 
 
+def jobs_dir() -> Path:
+    return _dir()
+
+
 def _dir() -> Path:
     path = Path(current_app.config["EXPORT_DIR"]) / "jobs"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
+def valid_token(token) -> bool:
+    """Tokens are what create() makes (32 hex digits); anything else names no job."""
+    return isinstance(token, str) and len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+
+
 def path_for(token: str, suffix: str) -> Path:
-    if not token.isalnum():
+    if not valid_token(token):
         raise ValueError("bad token")
     return _dir() / f"{token}{suffix}"
 
@@ -51,5 +60,5 @@ def read(token: str) -> dict | None:
 
 def owned(token: str, user_id: int) -> dict | None:
     """The job's status if it belongs to the user (tokens are never shared between users)."""
-    data = read(token)
+    data = read(token) if valid_token(token) else None
     return data if data and data.get("user_id") == user_id else None

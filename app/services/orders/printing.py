@@ -1,8 +1,9 @@
 """打印模板 (manual 5.2, 5.3): sanitised HTML parts with {$Placeholder$} fields, rendered per order or quote.
 
 The 产品明细 part is a table; its row that holds a line placeholder ({$ProductName$} ...) is repeated
-once per line. Values are HTML-escaped when substituted, and the stored HTML passes through nh3, so a
-template can neither run script nor carry event handlers.
+once per line. Values are HTML-escaped when substituted, and the filled page passes through nh3 (as
+does the stored HTML when saved), so neither a template nor an order's text can run script, carry
+event handlers or a javascript:/data:/vbscript: link.
 """
 
 import re
@@ -68,8 +69,14 @@ def sanitise(html: str | None, label: str = "模板") -> str:
     html = html or ""
     if len(html) > MAX_PART:
         raise ValidationFailed(f"{label}内容过长（最多 {MAX_PART} 个字符）")
+    return clean_html(html)
+
+
+def clean_html(html: str) -> str:
+    """nh3 with our tags and attributes; links and images only to http(s) or relative URLs, so no
+    javascript:, data: or vbscript: URL survives."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, filter_style_properties=ALLOWED_STYLE,
-                     url_schemes={"http", "https", "data"}, link_rel=None)
+                     url_schemes={"http", "https"}, link_rel=None)
 
 
 def save_template(template: PrintTemplate) -> PrintTemplate:
@@ -189,11 +196,13 @@ def _fill_lines(html: str, values: dict[str, str], lines: list[dict[str, str]]) 
 
 
 def render(template: PrintTemplate, values: dict[str, str], lines) -> Markup:
+    """Fill the placeholders (values HTML-escaped), then sanitise the filled page: a value can land in
+    an attribute such as href="{$Remark$}", where escaping alone would keep javascript:alert(1)."""
     line_values = _line_values(lines)
-    parts = [_fill(sanitise(template.header_html), values),
-             _fill_lines(sanitise(template.lines_html), values, line_values),
-             _fill(sanitise(template.footer_html), values)]
-    return Markup("\n".join(parts))
+    parts = [_fill(template.header_html or "", values),
+             _fill_lines(template.lines_html or "", values, line_values),
+             _fill(template.footer_html or "", values)]
+    return Markup(clean_html("\n".join(parts)))
 
 
 def render_order(template: PrintTemplate, order: SalesOrder) -> Markup:
