@@ -22,6 +22,7 @@ from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.oa_reminders import ReminderView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -47,6 +48,7 @@ from models import (
     Product,
     ProductCategory,
     Quote,
+    Reminder,
     Role,
     SalesOrder,
     Supplier,
@@ -77,6 +79,7 @@ VIEWS = [
     (PrintTemplateView, PrintTemplate, "print_template"),
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
+    (ReminderView, Reminder, "reminder"),
     (EmployeeView, Employee, "employee"),
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),

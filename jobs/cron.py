@@ -12,3 +12,8 @@ from jobs.customers import recycle_customers, remind_due_follow_ups  # noqa: E40
 # 客户池 recycle at 02:00 Asia/Shanghai = 18:00 UTC; 回访提醒 every 5 minutes.
 cron.register(recycle_customers, "default", cron="0 18 * * *")
 cron.register(remind_due_follow_ups, "default", cron="*/5 * * * *")
+
+from jobs.oa import remind_anniversaries  # noqa: E402
+
+# 生日/合同到期提醒 at 07:00 Asia/Shanghai = 23:00 UTC (and again at noon, which creates nothing twice).
+cron.register(remind_anniversaries, "default", cron="0 23,4 * * *")
