@@ -9,5 +9,7 @@ SCOPED_MODULES = ("worklog", "schedule", "work_plan", "attendance")
 
 STAFF_PERMISSIONS = [
     "reminder.view", "reminder.delete",
+    "worklog.view", "worklog.add", "worklog.edit", "worklog.delete",
+    "work_plan.view", "work_plan.add", "work_plan.edit", "work_plan.delete",
 ]
-MANAGER_PERMISSIONS = STAFF_PERMISSIONS + []
+MANAGER_PERMISSIONS = STAFF_PERMISSIONS + ["worklog.comment", "work_plan.comment"]
