@@ -22,6 +22,7 @@ from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.oa_announcements import AnnouncementView
 from admin_views.oa_journals import WorkLogView, WorkPlanView
 from admin_views.oa_reminders import ReminderView
 from admin_views.orders import (
@@ -56,7 +57,7 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
-from models.oa import WorkLog, WorkPlan
+from models.oa import Announcement, WorkLog, WorkPlan
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -82,6 +83,7 @@ VIEWS = [
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
     (WorkLogView, WorkLog, "worklog"),
+    (AnnouncementView, Announcement, "announcement"),
     (ReminderView, Reminder, "reminder"),
     (WorkPlanView, WorkPlan, "work_plan"),
     (EmployeeView, Employee, "employee"),

@@ -11,5 +11,6 @@ STAFF_PERMISSIONS = [
     "reminder.view", "reminder.delete",
     "worklog.view", "worklog.add", "worklog.edit", "worklog.delete",
     "work_plan.view", "work_plan.add", "work_plan.edit", "work_plan.delete",
+    "announcement.view",
 ]
 MANAGER_PERMISSIONS = STAFF_PERMISSIONS + ["worklog.comment", "work_plan.comment"]
