@@ -23,6 +23,8 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.oa_announcements import AnnouncementView
+from admin_views.oa_calendar import ScheduleView
+from admin_views.oa_calendar import feed_bp as calendar_feed_bp
 from admin_views.oa_journals import WorkLogView, WorkPlanView
 from admin_views.oa_reminders import ReminderView
 from admin_views.orders import (
@@ -85,6 +87,7 @@ VIEWS = [
     (WorkLogView, WorkLog, "worklog"),
     (AnnouncementView, Announcement, "announcement"),
     (ReminderView, Reminder, "reminder"),
+    (ScheduleView, None, "schedule"),
     (WorkPlanView, WorkPlan, "work_plan"),
     (EmployeeView, Employee, "employee"),
     (DepartmentView, Department, "department"),
@@ -129,4 +132,5 @@ def init_admin(app) -> Admin:
     from app.account import bp as account_bp
 
     app.register_blueprint(account_bp)
+    app.register_blueprint(calendar_feed_bp)
     return admin

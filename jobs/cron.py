@@ -13,7 +13,9 @@ from jobs.customers import recycle_customers, remind_due_follow_ups  # noqa: E40
 cron.register(recycle_customers, "default", cron="0 18 * * *")
 cron.register(remind_due_follow_ups, "default", cron="*/5 * * * *")
 
-from jobs.oa import remind_anniversaries  # noqa: E402
+from jobs.oa import remind_anniversaries, remind_schedules  # noqa: E402
 
 # 生日/合同到期提醒 at 07:00 Asia/Shanghai = 23:00 UTC (and again at noon, which creates nothing twice).
 cron.register(remind_anniversaries, "default", cron="0 23,4 * * *")
+# 日程提醒 every 5 minutes.
+cron.register(remind_schedules, "default", cron="*/5 * * * *")

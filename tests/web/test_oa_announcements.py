@@ -30,7 +30,7 @@ def _publish(client, title="关于元旦放假的通知", files=None, visible=Tr
 
 
 def test_publishing_notifies_every_enabled_employee_and_reading_is_a_receipt(db, client):
-    rep = _staff(db)
+    _staff(db)
     login(client)
     response = _publish(client, files=[(io.BytesIO("放假安排：1月1日".encode()), "安排.txt")])
     assert response.status_code == 302
@@ -40,7 +40,8 @@ def test_publishing_notifies_every_enabled_employee_and_reading_is_a_receipt(db,
     notes = db.session.scalars(select(Reminder).where(Reminder.kind == "announcement")).all()
     from models.accounts import Employee
 
-    assert sorted(db.session.get(Employee, n.employee_id).real_name for n in notes) == ["张三", "李四"]  # not the publisher, not the disabled
+    # every enabled employee but the publisher
+    assert sorted(db.session.get(Employee, n.employee_id).real_name for n in notes) == ["张三", "李四"]
     receipts = client.get(f"/announcement/receipts/?id={row.id}").get_data(as_text=True)
     assert 'id="read-count">0<' in receipts
 

@@ -12,5 +12,6 @@ STAFF_PERMISSIONS = [
     "worklog.view", "worklog.add", "worklog.edit", "worklog.delete",
     "work_plan.view", "work_plan.add", "work_plan.edit", "work_plan.delete",
     "announcement.view",
+    "schedule.view", "schedule.add", "schedule.edit", "schedule.delete",
 ]
 MANAGER_PERMISSIONS = STAFF_PERMISSIONS + ["worklog.comment", "work_plan.comment"]
