@@ -23,6 +23,8 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.oa_announcements import AnnouncementView
+from admin_views.oa_attendance import AttendanceSettingsView, AttendanceView
+from admin_views.oa_attendance import header_bp as attendance_header_bp
 from admin_views.oa_calendar import ScheduleView
 from admin_views.oa_calendar import feed_bp as calendar_feed_bp
 from admin_views.oa_journals import WorkLogView, WorkPlanView
@@ -89,6 +91,8 @@ VIEWS = [
     (ReminderView, Reminder, "reminder"),
     (ScheduleView, None, "schedule"),
     (WorkPlanView, WorkPlan, "work_plan"),
+    (AttendanceView, None, "attendance"),
+    (AttendanceSettingsView, None, "attendance_settings"),
     (EmployeeView, Employee, "employee"),
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
@@ -133,4 +137,5 @@ def init_admin(app) -> Admin:
 
     app.register_blueprint(account_bp)
     app.register_blueprint(calendar_feed_bp)
+    app.register_blueprint(attendance_header_bp)
     return admin

@@ -13,5 +13,7 @@ STAFF_PERMISSIONS = [
     "work_plan.view", "work_plan.add", "work_plan.edit", "work_plan.delete",
     "announcement.view",
     "schedule.view", "schedule.add", "schedule.edit", "schedule.delete",
+    "attendance.view",
 ]
-MANAGER_PERMISSIONS = STAFF_PERMISSIONS + ["worklog.comment", "work_plan.comment"]
+MANAGER_PERMISSIONS = STAFF_PERMISSIONS + ["worklog.comment", "work_plan.comment", "attendance.edit",
+                                           "attendance.export"]
