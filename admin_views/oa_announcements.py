@@ -20,6 +20,7 @@ class AnnouncementView(CrmModelView):
     screen = Screen("announcement", "公告管理", "办公OA", ("view", "add", "edit", "delete"))
     record_noun = "公告"
     details_template = "admin/oa/announcement_details.html"
+    edit_template = "admin/oa/announcement_edit.html"
     extra_css = RICH_TEXT_CSS
     extra_js = RICH_TEXT_JS + CONFIRM_JS
     column_list = ("category", "title", "author", "published_at", "is_visible")

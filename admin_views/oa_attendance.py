@@ -103,21 +103,22 @@ class AttendanceView(SecuredView):
                 "department_id": parse_id(request.args.get("department_id")),
                 "status": request.args.get("status") if request.args.get("status") in attendance.QUERY_STATUSES
                 else None}
-        employees = self._employees(args["employee_id"], args["department_id"])
+        everyone = self._employees()
+        employees = everyone if not (args["employee_id"] or args["department_id"]) else self._employees(
+            args["employee_id"], args["department_id"])
         try:
             rows = attendance.day_rows(employees, args["start"], args["end"], args["status"])
             error = None
         except DomainError as exc:
             rows, error = [], exc.message
-        return args, rows, error
+        return args, rows, error, everyone
 
     @expose("/")
     def index(self):
-        args, rows, error = self._query()
+        args, rows, error, people = self._query()
         page = parse_id(request.args.get("page")) or 1
         pages = max(1, -(-len(rows) // PAGE_SIZE))
         page = min(page, pages)
-        people = self._employees()
         departments = db.session.scalars(select(Department).order_by(Department.sort_order, Department.id)).all()
         query_args = {k: v for k, v in request.args.items() if k != "page"}
         return self.render("admin/oa/attendance.html", rows=rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
@@ -129,7 +130,7 @@ class AttendanceView(SecuredView):
     @expose("/export.xlsx")
     def export(self):
         self.require("export")
-        args, rows, error = self._query()
+        args, rows, error, _people = self._query()
         if error:
             flash(error, "error")
             return redirect(url_for(".index", **request.args))

@@ -28,6 +28,7 @@ class CalendarEvent(TimestampMixin, db.Model):
 
     __tablename__ = "calendar_events"
     __table_args__ = (Index("ix_calendar_events_owner_start", "owner_id", "starts_at"),
+                      Index("ix_calendar_events_start", "starts_at"),
                       Index("ix_calendar_events_repeat", "repeat", "owner_id"),
                       {"info": {"label": "日程", "owner_column": "owner_id"}})
 

@@ -121,6 +121,7 @@ def _upgrade_tables():
     with op.batch_alter_table('calendar_events', schema=None) as batch_op:
         batch_op.create_index('ix_calendar_events_owner_start', ['owner_id', 'starts_at'], unique=False)
         batch_op.create_index('ix_calendar_events_repeat', ['repeat', 'owner_id'], unique=False)
+        batch_op.create_index('ix_calendar_events_start', ['starts_at'], unique=False)
 
     op.create_table('calendar_feeds',
     sa.Column('employee_id', sa.Integer(), nullable=False),
@@ -275,6 +276,7 @@ def _downgrade_tables():
     op.drop_table('work_logs')
     op.drop_table('calendar_feeds')
     with op.batch_alter_table('calendar_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_calendar_events_start')
         batch_op.drop_index('ix_calendar_events_repeat')
         batch_op.drop_index('ix_calendar_events_owner_start')
 

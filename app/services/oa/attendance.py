@@ -156,34 +156,35 @@ def today_record(employee_id: int) -> AttendanceRecord | None:
                                                             AttendanceRecord.day == local_today()))
 
 
+def limits(day: date, settings: AttendanceSettings) -> tuple[datetime, datetime]:
+    """The latest on-time check-in and the earliest on-time check-out of a day, as naive UTC."""
+    zone = display_zone()
+    start = datetime.combine(day, settings.start_time) + timedelta(minutes=settings.grace_minutes)
+    end = datetime.combine(day, settings.end_time)
+    return tuple(t.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None) for t in (start, end))
+
+
 def status_of(day: date, check_in: datetime | None, check_out: datetime | None, override: str | None,
-              settings: AttendanceSettings, is_work_day: bool, now_local: datetime) -> str:
+              settings: AttendanceSettings, is_work_day: bool, now_local: datetime,
+              day_limits: tuple[datetime, datetime] | None = None) -> str:
     """The day's status; `check_in`/`check_out` are naive UTC, `now_local` the local time now."""
     if override:
         return override
     if not is_work_day:
         return "休息日"
-    if check_in is None and check_out is None:
-        return "缺勤" if day < now_local.date() else "未签到"
-    zone = display_zone()
-
-    def local(value):
-        return value.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
-
-    start = datetime.combine(day, settings.start_time) + timedelta(minutes=settings.grace_minutes)
-    end = datetime.combine(day, settings.end_time)
     if check_in is None:
-        return "未签到"
-    late = local(check_in) > start
+        return "缺勤" if check_out is None and day < now_local.date() else "未签到"
+    latest_in, earliest_out = day_limits or limits(day, settings)
+    late = check_in > latest_in
     if check_out is None:
-        if day < now_local.date():
-            return "迟到" if late else "未签退"
-        return "迟到" if late else "正常"
-    early = local(check_out) < end
+        if late:
+            return "迟到"
+        return "未签退" if day < now_local.date() else "正常"
+    early = check_out < earliest_out
     return {(True, True): "迟到早退", (True, False): "迟到", (False, True): "早退"}.get((late, early), "正常")
 
 
-@dataclass
+@dataclass(slots=True)
 class DayRow:
     day: date
     employee_id: int
@@ -224,12 +225,13 @@ def day_rows(employees: list[tuple[int, str, str]], start: date, end: date, stat
     last = min(end, now_local.date())
     while day >= start:
         work = calendar.is_work_day(day)
+        day_limits = limits(day, calendar.settings)
         for employee_id, name, department in employees:
             found = records.get((employee_id, day))
             if found is None and (not work or day > last):
                 continue
             record_id, check_in, check_out, in_ip, out_ip, override = found or (None,) * 6
-            state = status_of(day, check_in, check_out, override, calendar.settings, work, now_local)
+            state = status_of(day, check_in, check_out, override, calendar.settings, work, now_local, day_limits)
             if status and state != status:
                 continue
             rows.append(DayRow(day, employee_id, name, department, record_id, check_in, check_out, in_ip, out_ip,
