@@ -22,3 +22,23 @@ def remind_schedules() -> int:
         made = remind_due_events()
         db.session.commit()
         return made
+
+
+def _register_cli() -> None:
+    """`flask crm remind-oa`: both jobs, inline (the embedded default without Redis)."""
+    import click
+
+    from app.cli import crm_cli
+
+    if "remind-oa" in crm_cli.commands:
+        return
+
+    @crm_cli.command("remind-oa")
+    def remind_command():
+        """Create today's 生日/合同到期提醒 and the due 日程提醒 now (idempotent)."""
+        made = remind_anniversaries()
+        click.echo(f"已创建 {made['birthday']} 条生日提醒、{made['contract_end']} 条合同到期提醒、"
+                   f"{remind_schedules()} 条日程提醒")
+
+
+_register_cli()
