@@ -2,7 +2,7 @@
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -188,7 +188,7 @@ class WorkLogView(JournalView):
                          "comments": lambda v, c, m, n: f"{len(m.comments)} 条" if m.comments else "未点评"}
     column_sortable_list = ("log_date", "created_at")
     column_filters = (
-        FilterEqual(WorkLog.author_id, "作者", options=lazy_options(_employee_options)),
+        IntEqualFilter(WorkLog.author_id, "作者", options=lazy_options(_employee_options)),
         FilterEqual(WorkLog.kind, "日志类别", options=[(k.value, k.label) for k in LogKind]),
         DateBetweenFilter(WorkLog.log_date, "日志日期"),
     )
@@ -219,7 +219,7 @@ class WorkPlanView(JournalView):
                          "comments": lambda v, c, m, n: f"{len(m.comments)} 条" if m.comments else "未点评"}
     column_sortable_list = ("period_start", "created_at")
     column_filters = (
-        FilterEqual(WorkPlan.author_id, "作者", options=lazy_options(_plan_employee_options)),
+        IntEqualFilter(WorkPlan.author_id, "作者", options=lazy_options(_plan_employee_options)),
         FilterEqual(WorkPlan.kind, "计划类别", options=[(k.value, k.label) for k in PlanKind]),
         DateBetweenFilter(WorkPlan.period_start, "计划开始日期"),
     )

@@ -134,6 +134,7 @@ def test_the_employee_row_links_to_that_employees_logs(db, client):
     listed = client.get(f"/worklog/?flt0_0={rep.id}").get_data(as_text=True)
     assert "另一条日志" in listed and "作者" in listed
     assert "今日拜访三家客户" not in client.get("/worklog/?flt0_0=1").get_data(as_text=True)
+    assert client.get("/worklog/?flt0_0=abc%00").status_code == 200  # a crafted filter value is ignored
 
 
 def test_a_plan_is_reported_to_a_chosen_superior_who_is_reminded_and_comments(db, client):
