@@ -5,6 +5,7 @@ from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -46,6 +47,21 @@ class LinkRowAction(BaseListRowAction):
                       f'href="{escape(self.url_for_row(row_id))}">{escape(self.title)}</a>')
 
 
+class ConfirmPostRowAction(PostRowAction):
+    """PostRowAction whose confirmation is a data-confirm attribute (js/confirm.js), not an inline handler."""
+
+    def render(self, context, row_id, row):
+        view = context.resolve("admin_view")
+        if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
+            return ""
+        url = view.get_url(".row_action", action_name=self.name, record_id=row_id, url=request.full_path)
+        return Markup(
+            f'<form method="post" action="{escape(url)}" class="d-inline crm-row-action" '
+            f'data-confirm="{escape(self.confirm or "")}"><input type="hidden" name="csrf_token" '
+            f'value="{generate_csrf()}"><button type="submit" class="btn btn-sm {self.css} py-0 px-1 ml-1" '
+            f'data-action="{escape(self.name)}">{escape(self.title)}</button></form>')
+
+
 def worklogs_of_url(employee_id) -> str:
     """The 工作日志 list filtered to one author (the 作者 filter is the list's first)."""
     return url_for("worklog.index_view", flt0_0=employee_id)
@@ -70,8 +86,8 @@ class JournalView(CrmModelView):
     form_columns = ("kind", "day", "title", "content")
 
     day_label = "日期"
-    post_row_actions = (PostRowAction("delete_own", "删除", "delete", confirm="确定删除吗？删除后不能恢复。",
-                                      visible=_own, css="btn-outline-danger"),)
+    post_row_actions = (ConfirmPostRowAction("delete_own", "删除", "delete", confirm="确定删除吗？删除后不能恢复。",
+                                             visible=_own, css="btn-outline-danger"),)
 
     def get_list_row_actions(self):
         return [PageRowAction(".details_view", "查看", "view"), OwnEditAction("编辑"), *self.post_row_actions]

@@ -36,7 +36,7 @@ class PlanKind(enum.StrEnum):
 class WorkLog(TimestampMixin, db.Model):
     __tablename__ = "work_logs"
     __table_args__ = (Index("ix_work_logs_author_date", "author_id", "log_date"),
-                      {"info": {"label": "工作日志", "owner_column": "author_id"}})
+                      {"info": {"label": "工作日志", "owner_column": "author_id", "transfer": False}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), nullable=False)
@@ -55,7 +55,7 @@ class WorkLog(TimestampMixin, db.Model):
 
 class WorkLogComment(TimestampMixin, db.Model):
     __tablename__ = "work_log_comments"
-    __table_args__ = {"info": {"label": "日志点评", "owner_column": "author_id"}}
+    __table_args__ = {"info": {"label": "日志点评", "owner_column": "author_id", "transfer": False}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     log_id: Mapped[int] = mapped_column(ForeignKey("work_logs.id", ondelete="CASCADE"), index=True)
@@ -68,7 +68,7 @@ class WorkLogComment(TimestampMixin, db.Model):
 class WorkPlan(TimestampMixin, db.Model):
     __tablename__ = "work_plans"
     __table_args__ = (Index("ix_work_plans_author_start", "author_id", "period_start"),
-                      {"info": {"label": "工作计划", "owner_column": "author_id"}})
+                      {"info": {"label": "工作计划", "owner_column": "author_id", "transfer": False}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), nullable=False)
@@ -89,7 +89,7 @@ class WorkPlan(TimestampMixin, db.Model):
 
 class WorkPlanComment(TimestampMixin, db.Model):
     __tablename__ = "work_plan_comments"
-    __table_args__ = {"info": {"label": "计划点评", "owner_column": "author_id"}}
+    __table_args__ = {"info": {"label": "计划点评", "owner_column": "author_id", "transfer": False}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("work_plans.id", ondelete="CASCADE"), index=True)
@@ -101,7 +101,7 @@ class WorkPlanComment(TimestampMixin, db.Model):
 
 class Announcement(TimestampMixin, db.Model):
     __tablename__ = "announcements"
-    __table_args__ = {"info": {"label": "公告", "owner_column": "author_id"}}
+    __table_args__ = {"info": {"label": "公告", "owner_column": "author_id", "transfer": False}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(Unicode(30), nullable=False)

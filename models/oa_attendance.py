@@ -39,7 +39,7 @@ class AttendanceSpecialDay(db.Model):
 class AttendanceRecord(db.Model):
     __tablename__ = "attendance_records"
     __table_args__ = (UniqueConstraint("employee_id", "day", name="uq_attendance_records_employee_day"),
-                      {"info": {"label": "考勤记录", "owner_column": "employee_id"}})
+                      {"info": {"label": "考勤记录", "owner_column": "employee_id", "transfer": False}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), nullable=False)

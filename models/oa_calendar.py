@@ -30,7 +30,7 @@ class CalendarEvent(TimestampMixin, db.Model):
     __table_args__ = (Index("ix_calendar_events_owner_start", "owner_id", "starts_at"),
                       Index("ix_calendar_events_start", "starts_at"),
                       Index("ix_calendar_events_repeat", "repeat", "owner_id"),
-                      {"info": {"label": "日程", "owner_column": "owner_id"}})
+                      {"info": {"label": "日程", "owner_column": "owner_id", "transfer": False}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), nullable=False)

@@ -129,3 +129,17 @@ def test_status_filter_and_range_limits(db):
     assert len(absent) == 9  # 李四 five days, 张三 four
     with pytest.raises(ValidationFailed, match="不能超过一年"):
         attendance.day_rows(people, date(2024, 1, 1), date(2026, 1, 1))
+
+
+def test_customer_transfer_leaves_what_the_employee_wrote_or_did(db):
+    from app.services.oa import journals
+    from app.services.organisation import transfer_records
+    from models.oa import WorkLog
+
+    zhang, li = make_employee("zhang"), make_employee("li")
+    attendance.check_in(zhang, "1.1.1.1", now=_at(FRIDAY, "09:00:00"))
+    journals.save_entry(journals.WORKLOG, zhang, {"kind": "daily", "day": "2026-06-05", "title": "日报",
+                                                  "content": "内容"})
+    transfer_records([zhang.id], li)
+    assert db.session.scalar(select(AttendanceRecord.employee_id)) == zhang.id
+    assert db.session.scalar(select(WorkLog.author_id)) == zhang.id

@@ -37,6 +37,8 @@ def test_an_employee_writes_a_log_and_a_superior_comments_and_the_author_is_remi
     assert (log.author_id, log.kind_label, str(log.log_date)) == (rep.id, "日报", "2026-12-01")
     page = client.get("/worklog/").get_data(as_text=True)
     assert "今日拜访三家客户" in page and "日报" in page and "未点评" in page
+    delete_form = page.split('data-action="delete_own"')[0].rsplit("<form", 1)[1]
+    assert 'data-confirm="确定删除吗？删除后不能恢复。"' in delete_form and "onclick" not in delete_form
     detail = client.get(f"/worklog/details/?id={log.id}").get_data(as_text=True)
     assert "上午拜访甲公司" in detail and "主管点评" not in detail  # nobody comments on their own log
     client.post(f"/worklog/comment/{log.id}", data={"content": "自己点评自己"})
