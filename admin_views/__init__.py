@@ -23,6 +23,13 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.input import CleanRequest
+from admin_views.oa_announcements import AnnouncementView
+from admin_views.oa_attendance import AttendanceSettingsView, AttendanceView
+from admin_views.oa_attendance import header_bp as attendance_header_bp
+from admin_views.oa_calendar import ScheduleView
+from admin_views.oa_calendar import feed_bp as calendar_feed_bp
+from admin_views.oa_journals import WorkLogView, WorkPlanView
+from admin_views.oa_reminders import ReminderView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -48,12 +55,14 @@ from models import (
     Product,
     ProductCategory,
     Quote,
+    Reminder,
     Role,
     SalesOrder,
     Supplier,
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.oa import Announcement, WorkLog, WorkPlan
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -78,6 +87,13 @@ VIEWS = [
     (PrintTemplateView, PrintTemplate, "print_template"),
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
+    (WorkLogView, WorkLog, "worklog"),
+    (AnnouncementView, Announcement, "announcement"),
+    (ReminderView, Reminder, "reminder"),
+    (ScheduleView, None, "schedule"),
+    (WorkPlanView, WorkPlan, "work_plan"),
+    (AttendanceView, None, "attendance"),
+    (AttendanceSettingsView, None, "attendance_settings"),
     (EmployeeView, Employee, "employee"),
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
@@ -134,4 +150,6 @@ def init_admin(app) -> Admin:
     from app.account import bp as account_bp
 
     app.register_blueprint(account_bp)
+    app.register_blueprint(calendar_feed_bp)
+    app.register_blueprint(attendance_header_bp)
     return admin

@@ -14,6 +14,7 @@ from rq import cron as rq_cron
 
 from jobs.customers import purge_stale_import_uploads, recycle_customers, remind_due_follow_ups
 from jobs.maintenance import purge_old_login_logs
+from jobs.oa import remind_anniversaries, remind_schedules
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,7 @@ register(recycle_customers, "0 18 * * *")
 register(remind_due_follow_ups, "*/5 * * * *")
 # Abandoned import previews: their uploads are removed hourly.
 register(purge_stale_import_uploads, "15 * * * *")
+# 生日/合同到期提醒 at 07:00 Asia/Shanghai = 23:00 UTC (and again at noon, which creates nothing twice).
+register(remind_anniversaries, "0 23,4 * * *")
+# 日程提醒 every 5 minutes.
+register(remind_schedules, "*/5 * * * *")

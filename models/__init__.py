@@ -13,6 +13,9 @@ from models.base_data import (
 )
 from models.customers import Customer  # noqa: F401  (and every other customer table)
 from models.numbering import DocumentCounter
+from models.oa import Announcement, WorkLog, WorkPlan  # noqa: F401  (and their comments, files, reads)
+from models.oa_attendance import AttendanceRecord  # noqa: F401  (and settings, special days, changes)
+from models.oa_calendar import CalendarEvent, CalendarFeed  # noqa: F401
 from models.orders import OrderLog, Payment, SalesOrder, SalesOrderLine  # noqa: F401
 from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "share": "共享",
     "abandon": "放弃",
     "claim": "领用",
+    "comment": "点评",
 }
 
 # Menu categories in the manual's order (chapters 4-12); the registry keeps this order.

@@ -2,7 +2,7 @@
 
 Scales come from the environment: BENCH_PRODUCTS (default 100000), BENCH_CUSTOMERS (default 1000000),
 BENCH_ORDERS (default 1000000), BENCH_SESSIONS (default 100000),
-BENCH_STAFF (default 20). BENCH_ONLY=products,customers picks some of them.
+BENCH_STAFF (default 20), BENCH_OA (default 10000). BENCH_ONLY=products,customers picks some of them.
 """
 
 import importlib
