@@ -127,13 +127,15 @@ def _number(measure, value):
     return Decimal(value or 0).quantize(CENT if measure.kind == "money" else QTY)
 
 
-def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | None = None) -> Table:
+def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | None = None,
+              everything: bool = False) -> Table:
+    """The report's rows (one page of them for paged reports, all with everything=True) and its 合计."""
     statement, group, totals = _grouped(report, params, user)
     if report.dimension.by_key:
         ordered = statement.order_by(*group)
     else:
         ordered = statement.order_by(totals[report.chart_measure.key].desc(), *group)
-    size = limit or report.page_size
+    size = None if everything else (limit or report.page_size)
     if size:
         ordered = ordered.limit(size).offset((page - 1) * size)
     fetched = db.session.execute(ordered).all()
