@@ -107,7 +107,7 @@ class ReportView(SecuredView):
             chips = params.chips(report) + engine.key_chips(report, params, key, measure)
         except DomainError as exc:
             return self.render("admin/reports/records.html", error=exc.message, report=report, group=self.group,
-                               back_url=url_for(".index", r=report.key)), 400
+                               measure=report.chart_measure, back_url=url_for(".index", r=report.key)), 400
         shown = [x for x in engine.siblings(report, measure) if x.value is not None]
 
         def page_url(n):
