@@ -79,7 +79,7 @@ class ReportView(SecuredView):
         except DomainError as exc:
             return self._failed(report, exc)
         measure = report.chart_measure
-        bars = [(" ".join(p for p in row.labels[:2] if p) or "未填写", row.values[measure.key],
+        bars = [(report.dimension.chart_label(row.key, row.labels), row.values[measure.key],
                  self._records_url(report, params, row.key, measure))
                 for row in table.rows[:report.chart_limit]]
         chart = bar_chart(f"{report.label if len(self.group.reports) > 1 else ''}{measure.label}".strip(),

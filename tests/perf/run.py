@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark and print medians, p95 and ratios.
 
 Scales come from the environment: BENCH_PRODUCTS (default 100000), BENCH_CUSTOMERS (default 1000000),
-BENCH_ORDERS (default 1000000). BENCH_ONLY=products,customers picks some of them.
+BENCH_ORDERS (default 1000000), BENCH_REPORTS (default 1000000; BENCH_REPORTS_DIR keeps its data
+for the next run). BENCH_ONLY=products,customers picks some of them.
 """
 
 import importlib
@@ -13,6 +14,7 @@ SUITES = {
     "products": ("tests.perf.bench_products", "BENCH_PRODUCTS", 100_000),
     "customers": ("tests.perf.bench_customers", "BENCH_CUSTOMERS", 1_000_000),
     "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
+    "reports": ("tests.perf.bench_reports", "BENCH_REPORTS", 1_000_000),
 }
 
 

@@ -53,6 +53,9 @@ class Dimension(ABC):
     def all_keys(self, entity, params) -> list[Key] | None:
         return None  # only the keys the data has
 
+    def chart_label(self, key: Key, labels: tuple[str, ...]) -> str:
+        return " ".join(p for p in labels[:2] if p) or "未填写"
+
     def check(self, key: Key) -> Key:
         if len(key) != self.key_width:
             raise ValidationFailed(BAD_KEY)
@@ -224,6 +227,9 @@ class Buckets(Dimension):
 
     def all_keys(self, entity, params):
         return [(str(span.key),) for span in self.spans(entity, params)]
+
+    def chart_label(self, key, labels):
+        return key[0] + {"month": "月", "day": "日", "year": "年"}[self.kind]
 
 
 def owner_column(entity):
