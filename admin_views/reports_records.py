@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import url_for
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.timeutil import format_local
 from models.customers import Customer, FollowUp
@@ -87,5 +87,6 @@ LOAD_OPTIONS = {
     "customer": (selectinload(Customer.category), selectinload(Customer.source), selectinload(Customer.owner)),
     "follow_up": (selectinload(FollowUp.customer), selectinload(FollowUp.method), selectinload(FollowUp.employee)),
     "order": (),
-    "order_line": (joinedload(SalesOrderLine.order),),
+    # the statement already joins sales_orders; a joined eager load would join every order once more
+    "order_line": (selectinload(SalesOrderLine.order),),
 }
