@@ -113,6 +113,14 @@ def _grouped(report: Report, params: Params, user):
     group = [per_record.c[f"g{i}"] for i in range(len(keys))]
     totals = {x.key: x.total(per_record.c[x.key]) for x in report.measures}
     statement = select(*group, *[value.label(key) for key, value in totals.items()]).group_by(*group)
+    regroup = getattr(report.dimension, "regroup", None)
+    if regroup is not None:  # e.g. 部门: add up the few per-owner rows instead of joining every record
+        first = statement.subquery("first")
+        group = [regroup.column.label("g0")]
+        totals = {x.key: x.total(first.c[x.key]) for x in report.measures}
+        statement = (select(*group, *[value.label(key) for key, value in totals.items()])
+                     .select_from(first).outerjoin(regroup.target, regroup.onclause(first.c.g0))
+                     .group_by(regroup.column))
     for f in report.filters:
         if f.group_level:
             condition = f.having(totals, params[f.name])
