@@ -164,3 +164,13 @@ def test_an_unknown_report_is_404(client, seeded):
     login(client)
     assert client.get("/report-customer/?r=nosuch").status_code == 404
     assert client.get("/report-customer/records?r=nosuch").status_code == 404
+
+
+def test_the_debt_filter_keeps_its_drill_downs_to_the_customers_it_shows(client, seeded):
+    login(client)
+    page = client.get("/report-customer-sales/?r=customer&debt=yes").get_data(as_text=True)
+    assert "是否有欠款：有欠款" in page
+    total = next(href for measure, _, href in _cells(page) if measure == "sales_count" and "k=" not in href)
+    count, _, rows, _ = _walk(client, total)
+    assert count == rows == 3  # o2, o1 (深圳鼎显) and o3 (郑州创杰); 龙秋菊's settled order is not listed
+    assert seeded.orders["o6"].number not in client.get(total).get_data(as_text=True)
