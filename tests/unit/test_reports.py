@@ -185,3 +185,16 @@ def test_crafted_bar_keys_are_refused(data, key):
     params = engine.parse_params(report, MultiDict(), admin())
     with pytest.raises(ValidationFailed):
         engine.records(report, params, admin(), key, "customers")
+
+
+def test_a_paged_report_carries_its_total_and_row_count_on_every_page(data):
+    from dataclasses import replace
+
+    report = replace(defs.CUSTOMER_SALES_REPORTS.report("customer"), page_size=2)
+    params = engine.parse_params(report, MultiDict(), admin())
+    pages = [engine.aggregate(report, params, admin(), page=n) for n in (1, 2, 3)]
+    assert [len(p.rows) for p in pages] == [2, 1, 0]
+    assert {p.row_count for p in pages} == {3} and {p.pages for p in pages} == {2}
+    assert {p.total["sales_total"] for p in pages} == {D("2200.00")}
+    assert [r.labels[0] for r in pages[0].rows + pages[1].rows] == ["龙秋菊", "深圳鼎显自动化设备有限公司",
+                                                                     "郑州创杰通达商贸有限公司"]

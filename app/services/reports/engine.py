@@ -144,14 +144,20 @@ def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | 
     else:
         ordered = statement.order_by(totals[report.chart_measure.key].desc(), *group)
     size = None if everything else (limit or report.page_size)
-    if size:
-        ordered = ordered.limit(size).offset((page - 1) * size)
-    fetched = db.session.execute(ordered).all()
     width = len(group)
+    if size:  # one page of many rows: window sums carry the row count and the 合计 on every row of it
+        windows = [func.count().over().label("_rows"),
+                   *[func.sum(totals[x.key]).over().label(f"_total_{x.key}") for x in report.measures]]
+        ordered = ordered.add_columns(*windows).limit(size).offset((page - 1) * size)
+    fetched = db.session.execute(ordered).all()
     values = {report.dimension.key_of(row[:width]): {x.key: _number(x, v) for x, v in
-                                                       zip(report.measures, row[width:], strict=True)}
+                                                       zip(report.measures, row[width:], strict=False)}
               for row in fetched}
-    if size:  # one page of many rows: the 合计 and the row count come from the database
+    if size and fetched:
+        row_count = int(fetched[0][width + len(report.measures)])
+        total = {x.key: _number(x, v) for x, v in
+                 zip(report.measures, fetched[0][width + len(report.measures) + 1:], strict=True)}
+    elif size:  # a page past the end: count and add up the rows in a query of their own
         bars = statement.subquery("bars")
         total_row = db.session.execute(select(
             func.count(), *[func.coalesce(func.sum(bars.c[x.key]), 0) for x in report.measures])).one()
