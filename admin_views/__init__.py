@@ -43,6 +43,7 @@ from admin_views.orders_pages import OrderPagesView
 from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView
+from admin_views.reports import REPORT_VIEWS
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -85,6 +86,7 @@ VIEWS = [
     (QuoteView, Quote, "quote"),
     (OrderPagesView, SalesOrder, "order"),
     (PrintTemplateView, PrintTemplate, "print_template"),
+    *[(view, None, view.group.code) for view in REPORT_VIEWS],
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
     (WorkLogView, WorkLog, "worklog"),
