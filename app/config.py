@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
+APP_VERSION = "0.6.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("CRM_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
@@ -68,6 +69,8 @@ def load_config() -> dict:
         "S3_REGION": os.environ.get("S3_REGION") or None,
         "BACKUP_KEEP_DAILY": int(os.environ.get("BACKUP_KEEP_DAILY", "7")),
         "BACKUP_KEEP_MONTHLY": int(os.environ.get("BACKUP_KEEP_MONTHLY", "6")),
+        # Backups of at most this many rows also carry a SHA-256 of every table's rows in their manifest.
+        "BACKUP_DIGEST_ROW_LIMIT": int(os.environ.get("BACKUP_DIGEST_ROW_LIMIT", "500000")),
         "LIST_PAGE_SIZE": 20,
         "EXPORT_INLINE_LIMIT": 5000,
         "DEBUG": _bool("FLASK_DEBUG"),

@@ -61,9 +61,17 @@ class LocalStorage:
             if path == self.root:
                 break
 
-    def put(self, key: str, source: str | os.PathLike | bytes | BinaryIO) -> StoredObject:
+    def put(self, key: str, source: str | os.PathLike | bytes | BinaryIO, move: bool = False) -> StoredObject:
+        """Store source under key; move=True lets a file on the same disk be renamed into place."""
         target = self._path(key)
         self._make_dirs(target.parent)
+        if move and isinstance(source, str | os.PathLike):
+            try:
+                os.chmod(source, 0o600)
+                os.replace(source, target)
+                return self.stat(key)
+            except OSError:
+                pass  # another file system: copy below
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
         try:
             os.fchmod(fd, 0o600)
@@ -150,7 +158,7 @@ class S3Storage:
         code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
         return code in {"404", "NoSuchKey", "NotFound"}
 
-    def put(self, key: str, source: str | os.PathLike | bytes | BinaryIO) -> StoredObject:
+    def put(self, key: str, source: str | os.PathLike | bytes | BinaryIO, move: bool = False) -> StoredObject:
         import io
 
         if isinstance(source, bytes):
