@@ -11,6 +11,7 @@ from models.base_data import (
     Warehouse,
 )
 from models.customers import Customer  # noqa: F401  (and every other customer table)
+from models.maintenance import AuditEntry  # noqa: F401
 from models.numbering import DocumentCounter
 from models.orders import OrderLog, Payment, SalesOrder, SalesOrderLine  # noqa: F401
 from models.print_templates import PrintTemplate  # noqa: F401

@@ -6,11 +6,12 @@ import tarfile
 import pytest
 
 from app.extensions import db as _db
-from app.services.maintenance import backup, catalogue, databases, restore
+from app.services.maintenance import backup, catalogue, databases, initialise, restore
 from app.services.maintenance.databases import MaintenanceError
 from app.services.storage import get_storage
 from tests.helpers import ADMIN_PASSWORD, admin, make_employee
 from tests.maintenance.conftest import *  # noqa: F403
+from tests.maintenance.data import build_business
 
 
 def snapshot_of_live():
@@ -45,6 +46,20 @@ def test_backup_is_verified_and_restore_brings_the_data_back(db, maintenance_dir
     restore.restore_backup(record.name, admin(), ADMIN_PASSWORD, record.name)
     assert snapshot_of_live() == (counts, digests)
     assert (maintenance_dirs / "uploads" / "contract.pdf").read_bytes() == b"%PDF original"
+
+
+def test_backup_initialise_restore_round_trip(db, maintenance_dirs):
+    build_business(5)
+    counts, digests = snapshot_of_live()
+    record = make_backup()
+    assert record.state == catalogue.VALID, record.message
+    initialise.initialise(["客户信息", "日志"], admin(), ADMIN_PASSWORD, "初始化")
+    db.session.commit()
+    assert snapshot_of_live()[0]["customers"] == 0
+
+    restore.restore_backup(record.name, admin(), ADMIN_PASSWORD, record.name)
+    assert snapshot_of_live() == (counts, digests)
+    assert initialise.orphans() == []
 
 
 @pytest.mark.parametrize("password,typed", [("wrong", None), (ADMIN_PASSWORD, "20200101000000"),
