@@ -22,6 +22,9 @@ from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.maintenance import BackupView
+from admin_views.maintenance_audit import AuditLogView
+from admin_views.maintenance_init import InitialiseView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -53,6 +56,7 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.maintenance import AuditEntry
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -81,11 +85,14 @@ VIEWS = [
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
     (LoginLogView, LoginLog, "login_log"),
+    (AuditLogView, AuditEntry, "audit_log"),
     (PoolSettingsView, None, "customer_pool_settings"),
     (CustomerFieldView, CustomerField, "customer_field"),
     (ContactMethodView, ContactMethod, "contact_method"),
     (CheckSettingsView, None, "customer_check_settings"),
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
+    (BackupView, None, "backup"),
+    (InitialiseView, None, "system_init"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]

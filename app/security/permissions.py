@@ -30,6 +30,9 @@ ACTION_LABELS = {
     "share": "共享",
     "abandon": "放弃",
     "claim": "领用",
+    "download": "下载",
+    "restore": "还原",
+    "initialise": "初始化",
 }
 
 # Menu categories in the manual's order (chapters 4-12); the registry keeps this order.

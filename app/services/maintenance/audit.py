@@ -98,10 +98,10 @@ def _entry(obj, action: str, actor: tuple[int | None, str], now: datetime) -> di
     changes = _changes(obj, action)
     if action == "update" and not changes:
         return None
-    identity = inspect(obj).identity or ()
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
     return {"created_at": now, "actor_id": actor[0], "actor_name": actor[1], "action": action,
             "table_name": table.name, "table_label": table.info.get("label", table.name)[:50],
-            "record_id": ",".join(str(part) for part in identity)[:40] or None,
+            "record_id": ",".join(str(part) for part in identity if part is not None)[:40] or None,
             "record_label": _record_label(obj),
             "changes": json.dumps(changes, ensure_ascii=False) if changes else None}
 
