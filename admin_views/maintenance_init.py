@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from admin_views.customer_settings import CustomerPage
 from admin_views.transactions import committed
+from app.extensions import db
 from app.security.permissions import Screen, can
 from app.services.maintenance import backup, initialise
 
@@ -47,4 +48,6 @@ class InitialiseView(CustomerPage):
             flash(outcome.error, "error")
             preview = initialise.preview(chosen) if chosen else None
             return self._page(chosen=chosen, preview=preview)
-        return self._page(chosen=[], preview=None, result=sorted(result.items()), orphans=initialise.orphans())
+        tables = db.metadata.tables
+        rows = [(initialise.table_label(tables[name]), name, before, after) for name, (before, after) in result.items()]
+        return self._page(chosen=[], preview=None, result=rows, orphans=initialise.orphans())

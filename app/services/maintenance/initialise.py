@@ -29,6 +29,19 @@ GROUP_ORDER = ["客户信息", "订单信息", "工单", "库存", "采购", "�
 PROTECTED = {"employees", "roles", "role_permissions", "role_data_scopes", "alembic_version"}
 
 
+# Tables built before groups were declared have no label of their own.
+TABLE_LABELS = {"login_logs": "系统登录日志", "reminders": "提醒", "audit_log": "系统操作日志",
+                "customer_search_tokens": "万能检索索引", "customer_search_vocabulary": "万能检索词表",
+                "sales_order_lines": "订单明细", "order_logs": "订单日志", "payments": "回款记录",
+                "quote_lines": "报价明细", "customer_history": "客户变更记录", "customer_shares": "客户共享",
+                "customer_field_values": "自定义字段值", "customer_document_files": "合同文档附件",
+                "sales_order_daily_sums": "订单日汇总"}
+
+
+def table_label(table: Table) -> str:
+    return table.info.get("label") or TABLE_LABELS.get(table.name, table.name)
+
+
 def group_of(table: Table) -> str | None:
     return table.info.get("init_group") or DEFAULT_GROUPS.get(table.name)
 
@@ -82,7 +95,7 @@ def plan(chosen: list[str]) -> Plan:
             if table.name in conditions and conditions[table.name] is ALL:
                 continue
             conditions.setdefault(table.name, []).append(_references(fk, parent_condition))
-            result.reasons.setdefault(table.name, f"引用了{parent.info.get('label', parent.name)}")
+            result.reasons.setdefault(table.name, f"引用了{table_label(parent)}")
     blocked = sorted(set(conditions) & PROTECTED)
     if blocked:
         raise MaintenanceError(f"不能初始化：{'、'.join(blocked)} 依赖于所选数据")
@@ -113,10 +126,10 @@ def preview(chosen: list[str]) -> list[dict]:
     rows = []
     for name, condition in reversed(list(the_plan.deletes.items())):
         table = tables[name]
-        rows.append({"table": name, "label": table.info.get("label", name), "reason": the_plan.reasons.get(name, ""),
+        rows.append({"table": name, "label": table_label(table), "reason": the_plan.reasons.get(name, ""),
                      "rows": _count(table, condition)})
     for (name, column), condition in the_plan.clears.items():
-        rows.append({"table": name, "label": tables[name].info.get("label", name),
+        rows.append({"table": name, "label": table_label(tables[name]),
                      "reason": f"清空 {column}（保留记录）", "rows": _count(tables[name], condition), "clear": True})
     return rows
 
