@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from admin_views.base import CrmModelView, format_datetime, lazy_options
 from app.extensions import db
 from app.security.permissions import Screen
+from app.services.customer_extensions import register_detail_tab
 from app.services.maintenance.audit import ACTION_LABELS, is_audited
 from app.timeutil import local_to_utc
 from models.maintenance import AuditEntry
@@ -107,3 +108,20 @@ class AuditLogView(CrmModelView):
     @property
     def can_delete(self):
         return False
+
+
+def customer_changes(customer) -> dict:
+    """修改记录 on the customer page: the customer's own fields and its contacts', old -> new."""
+    from sqlalchemy import select
+
+    from app.services.maintenance.audit import entries_for
+    from models.customers import CustomerContact
+
+    contact_ids = db.session.scalars(select(CustomerContact.id).where(CustomerContact.customer_id == customer.id)
+                                     .limit(200)).all()
+    entries = sorted(entries_for("customers", [customer.id]) + entries_for("customer_contacts", contact_ids),
+                     key=lambda e: e.id, reverse=True)[:50]
+    return {"entries": [(e, changes_text(e)) for e in entries], "action_labels": ACTION_LABELS}
+
+
+register_detail_tab("changes", "修改记录", None, "admin/maintenance/record_changes_tab.html", customer_changes)

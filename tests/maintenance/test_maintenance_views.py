@@ -150,3 +150,14 @@ def test_passwords_never_reach_the_trail(client, db):
     texts = " ".join(row or "" for row in db.session.scalars(select(AuditEntry.changes)))
     assert "pbkdf2" not in texts and "scrypt" not in texts and "Another#2027" not in texts
     assert "（已修改）" in texts
+
+
+def test_customer_page_shows_its_field_changes(client, db):
+    login(client)
+    client.post("/customer/new/", data={"name": "修改记录测试公司", "mobile": "13911112222"})
+    customer = db.session.scalar(select(Customer).where(Customer.name == "修改记录测试公司"))
+    client.post(f"/customer/edit/?id={customer.id}", data={"name": "修改记录测试公司", "mobile": "13933334444"})
+    page = client.get(f"/customer/details/?id={customer.id}").get_data(as_text=True)
+    tab = page.split('id="changes-table"')[1].split("</table>")[0]
+    assert "13911112222 → 13933334444" in tab and "新增" in tab
+    assert f"flt1_4={customer.id}" in page

@@ -20,7 +20,6 @@ import time
 
 from tests.perf.harness import logged_in_client, p95
 
-
 NUMBERS = itertools.count()
 
 

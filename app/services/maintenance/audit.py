@@ -146,4 +146,17 @@ def record_bulk(table, count: int, text: str, actor=None) -> AuditEntry:
     return record_event("bulk", text, table.info.get("label", table.name), table.name, count, actor)
 
 
+
+def entries_for(table_name: str, record_ids: list, limit: int = 50) -> list[AuditEntry]:
+    """The trail of some records of one table, newest first (the detail pages' 修改记录)."""
+    from sqlalchemy import select
+
+    ids = [str(value) for value in record_ids][:500]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.table_name == table_name,
+                                                            AuditEntry.record_id.in_(ids))
+                                   .order_by(AuditEntry.id.desc()).limit(limit)))
+
+
 install()
