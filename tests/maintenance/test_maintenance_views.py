@@ -161,3 +161,16 @@ def test_customer_page_shows_its_field_changes(client, db):
     tab = page.split('id="changes-table"')[1].split("</table>")[0]
     assert "13911112222 → 13933334444" in tab and "新增" in tab
     assert f"flt1_4={customer.id}" in page
+
+
+def test_a_bulk_import_leaves_one_summary_entry(client, db):
+    from tests.web.test_customer_import import _row, _upload, _workbook
+
+    login(client)
+    token = _upload(client, _workbook([_row(f"导入客户{n}", f"1390000{n:04d}") for n in range(5)])).rsplit("/", 1)[-1]
+    client.post(f"/customer-import/start/{token}")
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.table_name == "customers")).all()
+    assert [(e.action, e.actor_name) for e in entries] == [("bulk", "系统管理员")]
+    assert "5 个客户" in entries[0].record_label
+    page = client.get("/audit-log/?flt0_2=bulk").get_data(as_text=True)
+    assert "客户资料导入：5 个客户" in page and "批量导入" in page

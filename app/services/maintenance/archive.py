@@ -22,31 +22,43 @@ DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump
 CHUNK = 1024 * 1024
 
 
-class _Hashing(io.RawIOBase):
-    def __init__(self, raw):
-        self.raw, self.sha = raw, hashlib.sha256()
+class _Hashing:
+    """A file read by tarfile in big chunks, hashed on the way (hashlib releases the GIL on big chunks)."""
 
-    def readable(self):
-        return True
+    def __init__(self, raw, progress=None):
+        self.raw, self.sha, self.progress = raw, hashlib.sha256(), progress
 
-    def readinto(self, buffer):
-        data = self.raw.read(len(buffer))
+    def read(self, size=-1):
+        data = self.raw.read(size)
         self.sha.update(data)
-        buffer[:len(data)] = data
-        return len(data)
+        if self.progress:
+            self.progress(len(data))
+        return data
 
 
-def write_archive(target: str, members: list[tuple[str, str]], manifest: dict) -> dict:
-    """Write (arcname, path) members and the manifest (completed with their hashes) to target."""
+def write_archive(target: str, members: list[tuple[str, str]], manifest: dict, progress=None) -> dict:
+    """Write (arcname, path) members and the manifest (completed with their hashes) to target.
+
+    progress(bytes_done, bytes_total) is called as the members are copied.
+    """
     manifest = dict(manifest, format=FORMAT, members={})
+    total = sum(os.path.getsize(path) for _, path in members) or 1
+    done = [0]
+
+    def advance(count):
+        done[0] += count
+        if progress:
+            progress(done[0], total)
+
     with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as tar:
+        tar.copybufsize = CHUNK * 4
         for arcname, path in members:
             info = tar.gettarinfo(path, arcname=arcname)
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             info.mode = 0o600
             with open(path, "rb") as raw:
-                hashing = _Hashing(raw)
+                hashing = _Hashing(raw, advance)
                 tar.addfile(info, hashing)
             manifest["members"][arcname] = {"size": info.size, "sha256": hashing.sha.hexdigest()}
         data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()

@@ -67,11 +67,11 @@ def run_backup(name: str) -> BackupRecord:
         with work_folder() as folder:
             manifest, members = _snapshot(record, folder)
             target = folder / record.filename
-            catalogue.update(record, done=70)
-            manifest = archive.write_archive(str(target), members, manifest)
+            manifest = archive.write_archive(str(target), members, manifest,
+                                             lambda done, total: _progress(record, done, total, 60, 80))
             size = target.stat().st_size
             get_storage().put(record.key, target, move=True)
-        catalogue.update(record, state=catalogue.VERIFYING, done=80, size=size,
+        catalogue.update(record, state=catalogue.VERIFYING, done=max(record.done, 80), size=size,
                          database_kind=manifest["database_kind"], revision=manifest["revision"],
                          rows=sum(manifest["tables"].values()))
     except Exception as exc:
@@ -108,8 +108,9 @@ def _snapshot(record: BackupRecord, folder: Path) -> tuple[dict, list[tuple[str,
     return manifest, members
 
 
-def _progress(record: BackupRecord, done: int, total: int) -> None:
-    percent = int(60 * done / total) if total else 0
+def _progress(record: BackupRecord, done: int, total: int, start: int = 0, end: int = 60) -> None:
+    """Progress of one phase, mapped onto start..end percent of the whole backup (written every 5%)."""
+    percent = start + int((end - start) * done / total) if total else start
     if percent >= record.done + 5:
         catalogue.update(record, done=percent)
 
