@@ -63,9 +63,11 @@ def start_backup(kind: str, actor_name: str) -> BackupRecord:
 def run_backup(name: str) -> BackupRecord:
     """Snapshot, archive, store, verify; the record ends as 已校验, 无效 or 备份失败 with the reason."""
     record = catalogue.get(name)
+    started = time.perf_counter()
     try:
         with work_folder() as folder:
             manifest, members = _snapshot(record, folder)
+            snapshot_seconds = time.perf_counter() - started
             target = folder / record.filename
             manifest = archive.write_archive(str(target), members, manifest,
                                              lambda done, total: _progress(record, done, total, 60, 80))
@@ -73,7 +75,9 @@ def run_backup(name: str) -> BackupRecord:
             get_storage().put(record.key, target, move=True)
         catalogue.update(record, state=catalogue.VERIFYING, done=max(record.done, 80), size=size,
                          database_kind=manifest["database_kind"], revision=manifest["revision"],
-                         rows=sum(manifest["tables"].values()))
+                         rows=sum(manifest["tables"].values()),
+                         extra={"snapshot_seconds": round(snapshot_seconds, 1),
+                                "backup_seconds": round(time.perf_counter() - started, 1)})
     except Exception as exc:
         log.exception("backup %s failed", name)
         message = exc.message if isinstance(exc, MaintenanceError) else f"备份失败：{type(exc).__name__}"
@@ -117,6 +121,7 @@ def _progress(record: BackupRecord, done: int, total: int, start: int = 0, end: 
 
 def verify_backup(record: BackupRecord) -> BackupRecord:
     """Restore the archive into a scratch database and compare it with its manifest."""
+    started = time.perf_counter()
     try:
         with work_folder() as folder:
             extracted = open_archive(record, folder)
@@ -127,6 +132,8 @@ def verify_backup(record: BackupRecord) -> BackupRecord:
         log.exception("verifying backup %s failed", record.name)
         return catalogue.update(record, state=catalogue.INVALID, done=100, message=f"校验失败：{type(exc).__name__}")
     record = catalogue.update(record, state=catalogue.VALID, done=100, message=None)
+    record.extra["verify_seconds"] = round(time.perf_counter() - started, 1)
+    catalogue.save(record)
     _copy_offsite(record)
     return record
 
