@@ -23,6 +23,9 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.input import CleanRequest
+from admin_views.maintenance import BackupView
+from admin_views.maintenance_audit import AuditLogView
+from admin_views.maintenance_init import InitialiseView
 from admin_views.oa_announcements import AnnouncementView
 from admin_views.oa_attendance import AttendanceSettingsView, AttendanceView
 from admin_views.oa_attendance import header_bp as attendance_header_bp
@@ -63,6 +66,7 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.maintenance import AuditEntry
 from models.oa import Announcement, WorkLog, WorkPlan
 
 # (view class, model, endpoint); the category comes from each view's Screen.
@@ -100,11 +104,14 @@ VIEWS = [
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
     (LoginLogView, LoginLog, "login_log"),
+    (AuditLogView, AuditEntry, "audit_log"),
     (PoolSettingsView, None, "customer_pool_settings"),
     (CustomerFieldView, CustomerField, "customer_field"),
     (ContactMethodView, ContactMethod, "contact_method"),
     (CheckSettingsView, None, "customer_check_settings"),
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
+    (BackupView, None, "backup"),
+    (InitialiseView, None, "system_init"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]

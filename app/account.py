@@ -5,8 +5,8 @@ from flask_login import current_user, login_required, login_user
 
 from app.extensions import db
 from app.security import sessions
-from app.security.urls import safe_return_url
 from app.security.permissions import can
+from app.security.urls import safe_return_url
 from app.services import reminders as reminder_service
 from app.services.accounts import change_password
 from app.services.errors import DomainError, ValidationFailed

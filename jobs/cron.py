@@ -14,6 +14,7 @@ from rq import cron as rq_cron
 
 from jobs.customers import purge_stale_import_uploads, recycle_customers, remind_due_follow_ups
 from jobs.maintenance import purge_old_login_logs
+from jobs.maintenance_backup import scheduled_backup
 from jobs.oa import remind_anniversaries, remind_schedules
 
 
@@ -32,12 +33,14 @@ class Entry:
 SCHEDULE: list[Entry] = []
 
 
-def register(func: Callable, cron: str, kwargs: dict | None = None, queue: str = "default") -> Entry:
+def register(func: Callable, cron: str, kwargs: dict | None = None, queue: str = "default",
+             job_timeout: int | None = None) -> Entry:
     entry = Entry(func, cron, dict(kwargs or {}), queue)
     if any(existing.name == entry.name for existing in SCHEDULE):
         raise ValueError(f"{entry.name} is already in the schedule")
     SCHEDULE.append(entry)
-    rq_cron.register(func, queue, kwargs=entry.kwargs or None, cron=cron)
+    options = {"job_timeout": job_timeout} if job_timeout else {}
+    rq_cron.register(func, queue, kwargs=entry.kwargs or None, cron=cron, **options)
     return entry
 
 
@@ -53,3 +56,5 @@ register(purge_stale_import_uploads, "15 * * * *")
 register(remind_anniversaries, "0 23,4 * * *")
 # 日程提醒 every 5 minutes.
 register(remind_schedules, "*/5 * * * *")
+# Automatic backup (verified, with retention) at 02:30 Asia/Shanghai = 18:30 UTC.
+register(scheduled_backup, "30 18 * * *", job_timeout=6 * 3600)

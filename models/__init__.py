@@ -12,6 +12,7 @@ from models.base_data import (
     Warehouse,
 )
 from models.customers import Customer  # noqa: F401  (and every other customer table)
+from models.maintenance import AuditEntry  # noqa: F401
 from models.numbering import DocumentCounter
 from models.oa import Announcement, WorkLog, WorkPlan  # noqa: F401  (and their comments, files, reads)
 from models.oa_attendance import AttendanceRecord  # noqa: F401  (and settings, special days, changes)

@@ -31,6 +31,9 @@ ACTION_LABELS = {
     "abandon": "放弃",
     "claim": "领用",
     "comment": "点评",
+    "download": "下载",
+    "restore": "还原",
+    "initialise": "初始化",
 }
 
 # Menu categories in the manual's order (chapters 4-12); the registry keeps this order.

@@ -17,6 +17,7 @@ SUITES = {
     "sessions": ("tests.perf.bench_sessions", "BENCH_SESSIONS", 100_000),
     "concurrency": ("tests.perf.bench_concurrency", "BENCH_STAFF", 20),
     "reports": ("tests.perf.bench_reports", "BENCH_REPORTS", 1_000_000),
+    "backup": ("tests.perf.bench_backup", "BENCH_CUSTOMERS", 1_000_000),
 }
 
 
