@@ -149,7 +149,7 @@ def test_reports_need_their_permission(client, seeded):
     "/report-customer/?r=year&year=99999", "/report-follow-up/?r=day&month=2026-13",
     "/report-customer-sales/?r=customer&debt=maybe", "/report-customer-sales/?r=customer&page=abc",
     "/report-customer/records?r=employee&k=abc&m=customers", "/report-customer/records?r=employee&k=" + "9" * 40,
-    "/report-customer/records?r=province&k=%00&m=customers", "/report-customer/records?r=province&m=nosuch",
+    "/report-customer/records?r=province&m=nosuch",
     "/report-customer/records?r=province&page=-1", "/report-sales/records?r=year&k=12345&m=amount",
     "/report-customer/?r=province&from=" + "1" * 10000, "/report-customer/export.xlsx?r=province&to=x",
 ])
