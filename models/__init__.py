@@ -11,12 +11,14 @@ from models.base_data import (
     Warehouse,
 )
 from models.customers import Customer  # noqa: F401  (and every other customer table)
+from models.mail import MailAccount, MailAttachment, MailMessage  # noqa: F401
 from models.numbering import DocumentCounter
 from models.orders import OrderLog, Payment, SalesOrder, SalesOrderLine  # noqa: F401
 from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory
 from models.quotes import Quote, QuoteLine  # noqa: F401
 from models.reminders import Reminder
+from models.sms import SmsAccount, SmsBatch, SmsMessage, SmsReminderClaim, SmsReminderSetting, SmsTemplate  # noqa: F401
 
 __all__ = [
     "ContactMethod",
