@@ -22,6 +22,9 @@ from admin_views.customer_pool import MyCustomerView, PoolView, ShareView
 from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, PoolSettingsView
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
+from admin_views.mail_accounts import MailAccountView
+from admin_views.mail_outbox import MailOutboxView
+from admin_views.mail_send import SendMailView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -53,6 +56,7 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.mail import MailAccount, MailMessage
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -86,6 +90,9 @@ VIEWS = [
     (ContactMethodView, ContactMethod, "contact_method"),
     (CheckSettingsView, None, "customer_check_settings"),
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
+    (MailAccountView, MailAccount, "mail_account"),
+    (SendMailView, None, "mail_send"),
+    (MailOutboxView, MailMessage, "mail_outbox"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]
