@@ -35,3 +35,78 @@ def release_stale_mail() -> int:
         released = outbox.release_stale()
         db.session.commit()
         return released
+
+
+class TemporarySmsError(Exception):
+    """The gateway failed for now; RQ retries the job, which resends the same requests (same OutId)."""
+
+
+def _deliver(batch_id: int) -> bool:
+    """Send every number of the batch; False when the gateway failed for now (retry later)."""
+    from app.services.sms import sending
+
+    sending.release_scheduled(batch_id=batch_id)
+    db.session.commit()
+    ok = True
+    for request_id in sending.retryable_requests(batch_id):
+        if sending.reclaim(request_id):
+            db.session.commit()
+            ok = sending.submit(request_id) != "retry" and ok
+            db.session.commit()
+    while ok:
+        request_ids = sending.claim_chunk(batch_id)
+        db.session.commit()  # the claim is visible before the gateway hears of it
+        if not request_ids:
+            break
+        for request_id in request_ids:
+            ok = sending.submit(request_id) != "retry" and ok
+            db.session.commit()
+    return ok
+
+
+def send_sms_batch(batch_id: int, raise_on_retry: bool = True) -> bool:
+    from flask import current_app
+
+    with job_context():
+        ok = _deliver(batch_id)
+        inline = not current_app.config.get("REDIS_URL")
+    if not ok and raise_on_retry and not inline:
+        raise TemporarySmsError(f"sms batch {batch_id}: gateway failed for now")
+    return ok
+
+
+def resume_sms() -> int:
+    """Every few minutes: due scheduled sends, requests left by a dead worker or a temporary gateway failure
+    (sent again with the same OutId), and numbers still 待发送. Returns how many batches it worked on."""
+    from app.services.sms import sending
+
+    with job_context():
+        batches = set(sending.release_scheduled())
+        db.session.commit()
+        for request_id in sending.retryable_requests():
+            if sending.reclaim(request_id):
+                db.session.commit()
+                sending.submit(request_id)
+                db.session.commit()
+                batches.add(int(request_id.split("-", 1)[0]))
+        pending = set(sending.batches_with_pending())
+        for batch_id in sorted(pending):
+            _deliver(batch_id)
+        return len(batches | pending)
+
+
+def poll_sms_reports() -> int:
+    """Delivery reports of every account (发送成功 / 发送失败 per number)."""
+    from app.services.sms import accounts, sending
+    from app.services.sms.gateway import GatewayError
+
+    changed = 0
+    with job_context():
+        for account in accounts.all_accounts():
+            try:
+                changed += sending.apply_reports(account)
+                db.session.commit()
+            except GatewayError as exc:
+                db.session.rollback()
+                log.warning("delivery reports of %s: %s", account.name, exc.message)
+        return changed

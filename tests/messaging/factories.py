@@ -12,3 +12,19 @@ def make_mail_account(owner, port: int, password: str = "smtp-secret", name: str
         is_default=default, is_public=public), owner)
     db.session.commit()
     return account
+
+
+def make_sms_account(url: str, name: str = "xingzhu", channel: str = "notice", secret: str = "gateway-secret",
+                     per_request: int = 100, **rules):
+    from app.services.sms import accounts as sms_accounts
+
+    values = sms_accounts.SmsAccountValues(
+        name=name, channel=channel, gateway_url=url, username="xingzhu", secret=secret, signature="星烛软件",
+        numbers_per_request=str(per_request), is_default=True, **rules)
+    account = sms_accounts.save_account(None, values)
+    db.session.commit()
+    return account
+
+
+def mobiles(count: int, start: int = 0) -> list[str]:
+    return [f"139{start + i:08d}" for i in range(count)]
