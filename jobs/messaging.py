@@ -110,3 +110,42 @@ def poll_sms_reports() -> int:
                 db.session.rollback()
                 log.warning("delivery reports of %s: %s", account.name, exc.message)
         return changed
+
+
+def daily_sms_reminders(day: str | None = None) -> dict:
+    """提醒设置: today's 合同到期 and 客户生日 texts, queued once per (template, record, number, day), then sent."""
+    from datetime import date
+
+    from app.services.sms import reminders, sending
+
+    with job_context():
+        counts, batches = reminders.run_daily(date.fromisoformat(day) if day else None)
+        db.session.commit()
+        for batch in batches:
+            sending.dispatch(batch.id)
+        return counts
+
+
+def _register_cli() -> None:
+    """`flask crm sms-reminders` and `flask crm send-due-sms`: the same jobs by hand (embedded default)."""
+    import click
+
+    from app.cli import crm_cli
+
+    if "sms-reminders" in crm_cli.commands:
+        return
+
+    @crm_cli.command("sms-reminders")
+    @click.option("--day", default=None, help="YYYY-MM-DD (default: today)")
+    def reminders_command(day):
+        """Queue and send today's automatic SMS reminders (idempotent)."""
+        counts = daily_sms_reminders(day)
+        click.echo(f"合同到期短信 {counts.get('contract_end', 0)} 条，客户生日短信 {counts.get('birthday', 0)} 条")
+
+    @crm_cli.command("send-due-sms")
+    def due_command():
+        """Send scheduled SMS whose time has come and finish interrupted sends."""
+        click.echo(f"已处理 {resume_sms()} 批短信")
+
+
+_register_cli()

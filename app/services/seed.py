@@ -8,6 +8,7 @@ from app.extensions import db
 from app.security.scope import set_role_scope
 from app.services.accounts import hash_password
 from app.services.orders.seed import seed_print_templates
+from app.services.sms.templates import seed_system_templates
 from models.accounts import Employee, Role, RolePermission
 from models.base_data import (
     ContactMethod,
@@ -84,6 +85,7 @@ def seed_defaults() -> None:
     db.session.flush()
     _seed_roles(departments)
     seed_print_templates()
+    seed_system_templates()
     db.session.flush()
 
 
