@@ -38,6 +38,10 @@ from admin_views.orders_pages import OrderPagesView
 from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView
+from admin_views.sms_accounts import SmsAccountView, SmsBalanceView
+from admin_views.sms_history import SmsHistoryView
+from admin_views.sms_send import SendSmsView
+from admin_views.sms_templates import SmsReminderSettingsView, SmsTemplateView
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -57,6 +61,7 @@ from models import (
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
 from models.mail import MailAccount, MailMessage
+from models.sms import SmsAccount, SmsMessage, SmsTemplate
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -93,6 +98,12 @@ VIEWS = [
     (MailAccountView, MailAccount, "mail_account"),
     (SendMailView, None, "mail_send"),
     (MailOutboxView, MailMessage, "mail_outbox"),
+    (SmsAccountView, SmsAccount, "sms_account"),
+    (SendSmsView, None, "sms_send"),
+    (SmsHistoryView, SmsMessage, "sms_history"),
+    (SmsBalanceView, None, "sms_balance"),
+    (SmsTemplateView, SmsTemplate, "sms_template"),
+    (SmsReminderSettingsView, None, "sms_reminder_settings"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]

@@ -84,15 +84,15 @@ def save_account(account: SmsAccount | None, values: SmsAccountValues) -> SmsAcc
     return account
 
 
-def gateway_for(account: SmsAccount) -> SmsGateway:
+def gateway_for(account: SmsAccount, timeout: float | None = None) -> SmsGateway:
     return HttpGateway(account.gateway_url, account.username, crypto.decrypt(account.secret_encrypted, PURPOSE),
-                       timeout=account.timeout_seconds)
+                       timeout=timeout or account.timeout_seconds)
 
 
 def balance(account: SmsAccount) -> tuple[int | None, str | None]:
     """剩余短信条数, or why it could not be read."""
     try:
-        return gateway_for(account).balance(), None
+        return gateway_for(account, timeout=min(3, account.timeout_seconds)).balance(), None
     except GatewayError as exc:
         return None, exc.message
     except ValidationFailed as exc:

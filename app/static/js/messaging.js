@@ -103,7 +103,7 @@
     account.addEventListener("change", countChars);
     countChars();
     document.querySelectorAll("[data-template]").forEach(function (item) {
-      item.addEventListener("click", function () { content.value = item.dataset.template; countChars(); });
+      item.addEventListener("click", function (e) { e.preventDefault(); content.value = item.dataset.template; countChars(); });
     });
     var clear = document.getElementById("sms-clear");
     if (clear) { clear.addEventListener("click", function () { numbers.value = ""; countNumbers(); }); }
