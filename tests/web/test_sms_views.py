@@ -216,3 +216,21 @@ def test_view_only_settings_cannot_be_saved(client):
     login(client, "wangwu", "secret#123")
     assert client.get("/sms-reminder-settings/").status_code == 200
     assert client.post("/sms-reminder-settings/", data={"contract_end-enabled": "1"}).status_code == 403
+
+
+def test_customer_page_links_to_send_sms_with_the_number(client, app):
+    from app.services.customers.contacts import save_contact
+
+    customer = make_customer(admin(), name="华强电子有限公司", mobile="13911112222")
+    save_contact(customer, None, {"name": "李经理", "mobile": "13955556666"})
+    db.session.commit()
+    login(client)
+    page = client.get(f"/customer/details/?id={customer.id}").get_data(as_text=True)
+    assert 'href="/sms-send/?mobile=13911112222"' in page and 'href="/sms-send/?mobile=13955556666"' in page
+    other = app.test_client()
+    staff = _staff("zhaoliu", ["customer.view"])
+    mine = make_customer(staff, name="自己的客户", mobile="13977778888")
+    db.session.commit()
+    login(other, "zhaoliu", "secret#123")
+    page = other.get(f"/customer/details/?id={mine.id}").get_data(as_text=True)
+    assert "自己的客户" in page and "/sms-send/" not in page  # no 群发短信 permission, no link
