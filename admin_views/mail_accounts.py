@@ -35,6 +35,10 @@ class MailAccountView(CrmModelView):
     column_default_sort = ("id", False)
     post_row_actions = (PostRowAction("test", "测试", "view", css="btn-outline-success"),)
 
+    def render(self, template, **kwargs):
+        kwargs.setdefault("servers", accounts.COMMON_SERVERS)  # the help table under the list and the form
+        return super().render(template, **kwargs)
+
     def _page(self, account, data, error=None):
         return self.render("admin/mail/account_form.html", account=account, data=data, error=error,
                            securities=list(SmtpSecurity), servers=accounts.COMMON_SERVERS,

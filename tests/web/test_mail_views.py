@@ -43,6 +43,7 @@ def test_add_account_keeps_the_password_secret(client, smtp):
         "name": "通知邮件账户", "email": "xzrj02@163.com", "password": "授权码-123", "smtp_host": "smtp.163.com",
         "smtp_port": "465", "security": "ssl", "is_default": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "邮件账户已添加" in page and "xzrj02@163.com" in page and "smtp.163.com" in page
+    assert "常用的免费SMTP服务器如下" in page and "smtp.live.com (SSL)" in page
     account = db.session.scalar(select(MailAccount))
     edit = client.get(f"/mail-account/edit/?id={account.id}").get_data(as_text=True)
     assert "授权码-123" not in edit and account.password_encrypted not in edit and "已保存（加密存储，不再显示）" in edit
