@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark and print medians, p95 and ratios.
 
 Scales come from the environment: BENCH_PRODUCTS (default 100000), BENCH_CUSTOMERS (default 1000000),
-BENCH_ORDERS (default 1000000). BENCH_ONLY=products,customers picks some of them.
+BENCH_ORDERS (default 1000000). BENCH_ONLY=products,customers picks some of them; messaging uses BENCH_CUSTOMERS.
 """
 
 import importlib
@@ -13,6 +13,7 @@ SUITES = {
     "products": ("tests.perf.bench_products", "BENCH_PRODUCTS", 100_000),
     "customers": ("tests.perf.bench_customers", "BENCH_CUSTOMERS", 1_000_000),
     "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
+    "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
 }
 
 
