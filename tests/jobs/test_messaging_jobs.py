@@ -124,3 +124,25 @@ def test_two_workers_never_send_the_same_mail(worker_app, db, redis_url):
         for worker in workers:
             assert worker.wait(timeout=120) == 0, worker.stderr.read()[-2000:]
         assert len(smtp.received) == 1
+
+
+def test_the_project_worker_class_runs_jobs_with_the_app_built_before_the_fork(worker_app, db, redis_url):
+    from app.services.sms import sending
+    from tests.messaging.factories import mobiles
+
+    with GatewayServer() as gateway:
+        account = make_sms_account(gateway.url, per_request=100)
+        for _ in range(2):
+            summary = sending.create_send(admin(), account.id, ",".join(mobiles(150)), "您好")
+            db.session.commit()
+            sending.dispatch(summary.batch.id)
+        env = {**os.environ, "PYTHONPATH": str(PROJECT), "DATABASE_URL": worker_app.config["SQLALCHEMY_DATABASE_URI"],
+               "REDIS_URL": redis_url, "SECRET_KEY": "job-tests"}
+        rq = os.path.join(os.path.dirname(sys.executable), "rq")
+        result = subprocess.run([rq, "worker", "--burst", "-w", "jobs.worker.CrmWorker", "--url", redis_url, "default"],
+                                cwd=PROJECT, env=env, capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert Queue("default", connection=Redis.from_url(redis_url)).failed_job_registry.count == 0
+        db.session.expire_all()
+        assert set(db.session.scalars(select(SmsMessage.status))) == {SmsStatus.SUBMITTED}
+        assert len(gateway.state.numbers) == 300

@@ -74,7 +74,7 @@ def _send_bench() -> list[str]:
         redis_url = os.environ.get("BENCH_REDIS_URL")
         if redis_url:
             lines.extend(_worker_send(app, accounts[100], numbers, redis_url))
-            lines.extend(_worker_send(app, accounts[100], numbers, redis_url, "rq.worker.SimpleWorker"))
+            lines.extend(_worker_send(app, accounts[100], numbers, redis_url, "jobs.worker.CrmWorker"))
         # 发送历史 with HISTORY_ROWS numbers, against a plain Flask-Admin ModelView of the same table
         now = utcnow()
         batch_id = db.session.scalar(db.select(SmsMessage.batch_id).limit(1))
@@ -139,7 +139,7 @@ def _worker_send(app, account, numbers, redis_url, worker_class: str | None = No
         app.config["REDIS_URL"] = None
         worker.terminate()
         worker.wait(timeout=30)
-    kind = "SimpleWorker (no fork)" if worker_class else "rq worker (forks per job)"
+    kind = "CrmWorker (app built before the fork)" if worker_class else "rq's default worker (app built per job)"
     return [_stats(f"  {kind}, enqueue to done", samples), f"    (its first job, building the app: {warm:.1f} s)"]
 
 
