@@ -23,6 +23,9 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.input import CleanRequest
+from admin_views.mail_accounts import MailAccountView
+from admin_views.mail_outbox import MailOutboxView
+from admin_views.mail_send import SendMailView
 from admin_views.maintenance import BackupView
 from admin_views.maintenance_audit import AuditLogView
 from admin_views.maintenance_init import InitialiseView
@@ -47,6 +50,10 @@ from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView
 from admin_views.reports import REPORT_VIEWS
+from admin_views.sms_accounts import SmsAccountView, SmsBalanceView
+from admin_views.sms_history import SmsHistoryView
+from admin_views.sms_send import SendSmsView
+from admin_views.sms_templates import SmsReminderSettingsView, SmsTemplateView
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -66,8 +73,10 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.mail import MailAccount, MailMessage
 from models.maintenance import AuditEntry
 from models.oa import Announcement, WorkLog, WorkPlan
+from models.sms import SmsAccount, SmsMessage, SmsTemplate
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -112,6 +121,15 @@ VIEWS = [
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
     (BackupView, None, "backup"),
     (InitialiseView, None, "system_init"),
+    (MailAccountView, MailAccount, "mail_account"),
+    (SendMailView, None, "mail_send"),
+    (MailOutboxView, MailMessage, "mail_outbox"),
+    (SmsAccountView, SmsAccount, "sms_account"),
+    (SendSmsView, None, "sms_send"),
+    (SmsHistoryView, SmsMessage, "sms_history"),
+    (SmsBalanceView, None, "sms_balance"),
+    (SmsTemplateView, SmsTemplate, "sms_template"),
+    (SmsReminderSettingsView, None, "sms_reminder_settings"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]

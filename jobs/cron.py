@@ -15,6 +15,7 @@ from rq import cron as rq_cron
 from jobs.customers import purge_stale_import_uploads, recycle_customers, remind_due_follow_ups
 from jobs.maintenance import purge_old_login_logs
 from jobs.maintenance_backup import scheduled_backup
+from jobs.messaging import daily_sms_reminders, poll_sms_reports, release_stale_mail, resume_sms
 from jobs.oa import remind_anniversaries, remind_schedules
 
 
@@ -58,3 +59,9 @@ register(remind_anniversaries, "0 23,4 * * *")
 register(remind_schedules, "*/5 * * * *")
 # Automatic backup (verified, with retention) at 02:30 Asia/Shanghai = 18:30 UTC.
 register(scheduled_backup, "30 18 * * *", job_timeout=6 * 3600)
+# 短信提醒 (合同到期, 客户生日) at 09:00 Asia/Shanghai = 01:00 UTC; scheduled and interrupted sends every minute;
+# delivery reports every 2 minutes; mails left 发送中 by a dead worker every 10 minutes.
+register(daily_sms_reminders, "0 1 * * *")
+register(resume_sms, "* * * * *")
+register(poll_sms_reports, "*/2 * * * *")
+register(release_stale_mail, "*/10 * * * *")

@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "download": "下载",
     "restore": "还原",
     "initialise": "初始化",
+    "resend": "重新发送",
+    "send": "发送",
 }
 
 # Menu categories in the manual's order (chapters 4-12); the registry keeps this order.

@@ -10,6 +10,7 @@ from app.services.accounts import hash_password
 from app.services.customers.settings import ensure_settings
 from app.services.oa import MANAGER_PERMISSIONS, SCOPED_MODULES, STAFF_PERMISSIONS
 from app.services.orders.seed import seed_print_templates
+from app.services.sms.templates import seed_system_templates
 from models.accounts import Employee, Role, RolePermission
 from models.base_data import (
     ContactMethod,
@@ -87,6 +88,7 @@ def seed_defaults() -> None:
     _seed_roles(departments)
     seed_print_templates()
     ensure_settings()
+    seed_system_templates()
     db.session.flush()
 
 

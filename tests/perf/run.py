@@ -18,6 +18,7 @@ SUITES = {
     "concurrency": ("tests.perf.bench_concurrency", "BENCH_STAFF", 20),
     "reports": ("tests.perf.bench_reports", "BENCH_REPORTS", 1_000_000),
     "backup": ("tests.perf.bench_backup", "BENCH_CUSTOMERS", 1_000_000),
+    "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
 }
 
 
