@@ -29,7 +29,8 @@ def scene(db):
     notes = {"shared": add_follow_up(shared, {"content": "作者写的原文"}, author),
              "pool": add_follow_up(pool, {"content": "池中客户的原文"}, author)}
     _db.session.commit()
-    return {"manager": manager, "author": author, "attacker": attacker, "shared": shared, "pool": pool, **notes}
+    return {"manager": manager, "author": author, "attacker": attacker, "shared_customer": shared,
+            "pool_customer": pool, **notes}
 
 
 def _row(follow_up_id):
@@ -43,7 +44,7 @@ def test_someone_elses_follow_up_cannot_be_edited(client, scene, where):
     note = scene[where]
     assert client.get(f"/follow-up/edit/?id={note.id}").status_code == 404
     if where == "shared":  # the customer page offers no 编辑 for someone else's note
-        page = client.get(f"/customer/details/?id={scene['shared'].id}").get_data(as_text=True)
+        page = client.get(f"/customer/details/?id={scene['shared_customer'].id}").get_data(as_text=True)
         assert "作者写的原文" in page and f"/follow-up/edit/?id={note.id}" not in page
     response = post(client, f"/follow-up/edit/?id={note.id}",
                     {"content": "被篡改", "kind": "revisit", "employee_id": str(scene["attacker"].id)})
@@ -63,7 +64,7 @@ def test_someone_elses_follow_up_cannot_be_deleted(client, scene, where):
 
 def test_the_author_is_who_writes_never_the_form(client, scene):
     secure_login(client, "attacker", PASSWORD)
-    shared = scene["shared"]
+    shared = scene["shared_customer"]
     response = post(client, f"/follow-up/new/?customer_id={shared.id}",
                     {"content": "我写的回访", "kind": "revisit", "employee_id": str(scene["author"].id)})
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
