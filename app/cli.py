@@ -17,7 +17,7 @@ def init_command():
     """Create or upgrade the schema, seed the defaults and the admin account (idempotent)."""
     from app.services.seed import ensure_admin, seed_defaults
 
-    upgrade()
+    upgrade(revision="heads")
     seed_defaults()
     admin, password = ensure_admin()
     db.session.commit()

@@ -17,6 +17,7 @@ from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory
 from models.quotes import Quote, QuoteLine, QuoteLog  # noqa: F401
 from models.reminders import Reminder
+from models.tickets import Ticket, TicketAttachment, TicketCategory, TicketLog, TicketReply  # noqa: F401
 
 __all__ = [
     "ContactMethod",

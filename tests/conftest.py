@@ -58,7 +58,7 @@ def build_schema(app):
         _db.drop_all()
         with _db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        upgrade(revision="heads")  # parallel branches each add a revision after the same parent
 
 
 def reset_data(app):

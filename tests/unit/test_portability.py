@@ -33,7 +33,7 @@ def test_offline_migration_sql_for_sql_server(tmp_path):
            "DATABASE_URL": "mssql+pymssql://crm:secret@sqlserver.invalid/xingzhu", "SECRET_KEY": "ddl"}
     env.pop("CAPTCHA_TEST_CODE", None)
     flask = Path(sys.executable).with_name("flask")
-    result = subprocess.run([str(flask), "db", "upgrade", "--sql"], cwd=PROJECT, env=env, capture_output=True,
+    result = subprocess.run([str(flask), "db", "upgrade", "heads", "--sql"], cwd=PROJECT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     sql = result.stdout
