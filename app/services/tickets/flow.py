@@ -4,12 +4,12 @@
 新工单/已分配 -(取消工单)-> 已取消; 新工单 -(关闭工单)-> 已关闭; 已分配 -(重新分配)-> 已分配.
 """
 
+from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, can, registry
 from app.security.scope import can_see_owner
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.tickets import notices, sla
 from app.services.workflow import NOW, Ask, Change, DocumentType, Step, parse_record_id
-from app.extensions import db
 from models.accounts import Employee
 from models.tickets import Ticket, TicketLog, TicketStatus
 

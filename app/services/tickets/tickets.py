@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.extensions import db
+from app.security.permissions import can
 from app.services import numbering
 from app.services.customers import documents
-from app.security.permissions import can
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.orders.orders import visible_customer
 from app.services.tickets import sla
