@@ -35,6 +35,16 @@ from admin_views.orders_pages import OrderPagesView
 from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView
+from admin_views.tickets import (
+    AssignedTicketView,
+    CancelledTicketView,
+    ClosedTicketView,
+    NewTicketView,
+    ResolvedTicketView,
+    TicketQueryView,
+)
+from admin_views.tickets_pages import TicketPagesView
+from admin_views.tickets_settings import TicketCategoryView
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -53,6 +63,7 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.tickets import Ticket, TicketCategory
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -75,6 +86,14 @@ VIEWS = [
     (QuoteView, Quote, "quote"),
     (OrderPagesView, SalesOrder, "order"),
     (PrintTemplateView, PrintTemplate, "print_template"),
+    (NewTicketView, Ticket, "ticket_new"),
+    (AssignedTicketView, Ticket, "ticket_assigned"),
+    (ResolvedTicketView, Ticket, "ticket_resolved"),
+    (ClosedTicketView, Ticket, "ticket_closed"),
+    (CancelledTicketView, Ticket, "ticket_cancelled"),
+    (TicketQueryView, Ticket, "ticket_query"),
+    (TicketPagesView, Ticket, "ticket"),
+    (TicketCategoryView, TicketCategory, "ticket_category"),
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
     (EmployeeView, Employee, "employee"),
