@@ -132,8 +132,8 @@ def test_lists_buttons_and_bulk_assignment(client):
 
 def test_attackers_get_403_404_or_a_message(client):
     owner = employee_with("owner", ["ticket.view", "ticket.add", "ticket.delete", "customer.view"])
-    outsider = employee_with("outsider", ["ticket.view", "ticket.assign", "ticket.delete", "ticket.reply"])
-    viewer = employee_with("viewer", ["ticket.view"], scope="all")
+    employee_with("outsider", ["ticket.view", "ticket.assign", "ticket.delete", "ticket.reply"])
+    employee_with("viewer", ["ticket.view"], scope="all")
     ticket = make_ticket(owner=owner)
     db.session.commit()
     login(client, "outsider", PASSWORD)
