@@ -13,6 +13,7 @@ SUITES = {
     "products": ("tests.perf.bench_products", "BENCH_PRODUCTS", 100_000),
     "customers": ("tests.perf.bench_customers", "BENCH_CUSTOMERS", 1_000_000),
     "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
+    "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
 }
 
 

@@ -163,3 +163,23 @@ def test_categories_cannot_be_deleted_while_used(client):
     html = client.post("/ticket-category/delete/", data={"id": category.id}, follow_redirects=True).get_data(as_text=True)
     assert "已被工单使用，不能删除" in html
     assert db.session.get(TicketCategory, category.id) is not None
+
+
+def test_the_query_filters_by_status_priority_and_overdue(client, app):
+    urgent = make_ticket(priority="urgent", subject="紧急报修")
+    make_ticket(TicketStatus.CLOSED, subject="已关单")
+    urgent.resolution_due_at = urgent.created_at.replace(year=2020)
+    db.session.commit()
+    login(client)
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "ticket_query")
+
+    def url(name, value):
+        index = next(i for i, f in enumerate(view._filters) if f.name == name)
+        return f"/ticket-query/?flt0_{view.get_filter_arg(index, view._filters[index])}={value}"
+
+    closed = client.get(url("工单状态", "closed")).get_data(as_text=True)
+    assert "已关单" in closed and "紧急报修" not in closed
+    high = client.get(url("优先级", "urgent")).get_data(as_text=True)
+    assert "紧急报修" in high and "已关单" not in high
+    overdue = client.get(url("服务时限", "overdue")).get_data(as_text=True)
+    assert "紧急报修" in overdue and "已超时" in overdue and "已关单" not in overdue
