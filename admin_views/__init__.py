@@ -6,6 +6,7 @@ from flask_admin import Admin
 from flask_admin import babel as flask_admin_babel
 from flask_admin.theme import Bootstrap4Theme
 
+import app.services.sms.notices  # noqa: F401  (registers the 工单分配提醒 SMS with the ticket module)
 from admin_views.accounts import EmployeeView, LoginLogView, RoleView
 from admin_views.base_data import (
     ContactMethodView,
@@ -54,6 +55,16 @@ from admin_views.sms_accounts import SmsAccountView, SmsBalanceView
 from admin_views.sms_history import SmsHistoryView
 from admin_views.sms_send import SendSmsView
 from admin_views.sms_templates import SmsReminderSettingsView, SmsTemplateView
+from admin_views.tickets import (
+    AssignedTicketView,
+    CancelledTicketView,
+    ClosedTicketView,
+    NewTicketView,
+    ResolvedTicketView,
+    TicketQueryView,
+)
+from admin_views.tickets_pages import TicketPagesView
+from admin_views.tickets_settings import TicketCategoryView
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -77,6 +88,7 @@ from models.mail import MailAccount, MailMessage
 from models.maintenance import AuditEntry
 from models.oa import Announcement, WorkLog, WorkPlan
 from models.sms import SmsAccount, SmsMessage, SmsTemplate
+from models.tickets import Ticket, TicketCategory
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -100,6 +112,14 @@ VIEWS = [
     (OrderPagesView, SalesOrder, "order"),
     (PrintTemplateView, PrintTemplate, "print_template"),
     *[(view, None, view.group.code) for view in REPORT_VIEWS],
+    (NewTicketView, Ticket, "ticket_new"),
+    (AssignedTicketView, Ticket, "ticket_assigned"),
+    (ResolvedTicketView, Ticket, "ticket_resolved"),
+    (ClosedTicketView, Ticket, "ticket_closed"),
+    (CancelledTicketView, Ticket, "ticket_cancelled"),
+    (TicketQueryView, Ticket, "ticket_query"),
+    (TicketPagesView, Ticket, "ticket"),
+    (TicketCategoryView, TicketCategory, "ticket_category"),
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
     (WorkLogView, WorkLog, "worklog"),

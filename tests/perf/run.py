@@ -19,6 +19,7 @@ SUITES = {
     "reports": ("tests.perf.bench_reports", "BENCH_REPORTS", 1_000_000),
     "backup": ("tests.perf.bench_backup", "BENCH_CUSTOMERS", 1_000_000),
     "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
+    "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
 }
 
 

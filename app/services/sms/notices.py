@@ -17,6 +17,7 @@ from app.extensions import db
 from app.services.sms import settings, templates
 from app.services.sms.accounts import default_account
 from app.services.sms.automatic import Outgoing, dispatch_after_commit, queue_once
+from app.services.tickets import notices as ticket_notices
 from app.timeutil import local_today
 from models.accounts import Employee, Role, RolePermission
 from models.sms import SmsBatch
@@ -95,3 +96,11 @@ def document_submitted(kind: str, document_id: int, number: str, amount, submitt
     mobiles = [e.mobile for e in approvers(approve_permission) if e.id != (submitter.id if submitter else None)]
     values = {"DocumentNo": number, "Amount": _money(amount), "Submitter": submitter.real_name if submitter else ""}
     return _notify(event_key, document_id, mobiles, values, submitter, "approver")
+
+
+def _ticket_assignment_sms(ticket, assignee, actor) -> None:
+    ticket_assigned(ticket.id, ticket.subject, assignee, actor, ticket.number,
+                    ticket.customer.name if ticket.customer else "")
+
+
+ticket_notices.on_assignment_sms(_ticket_assignment_sms)
