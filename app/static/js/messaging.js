@@ -1,5 +1,5 @@
 /* 发送邮件 / 群发短信: the 自客户 / 自联系人 / 自通讯录 picker, the SMS number and length counters, and
-   confirmation of forms marked data-confirm. No inline scripts: pages pass data through data- attributes. */
+   (confirmations: crm-ui.js). No inline scripts: pages pass data through data- attributes. */
 (function () {
   "use strict";
 
@@ -109,10 +109,5 @@
     if (clear) { clear.addEventListener("click", function () { numbers.value = ""; countNumbers(); }); }
   }
 
-  // Confirmation before destructive or costly posts ------------------------------------------------
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (e) {
-      if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
-    });
-  });
+  // Forms marked data-confirm are confirmed by app/static/crm-ui.js, which every page loads.
 }());
