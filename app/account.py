@@ -69,7 +69,7 @@ def safe_link(link: str | None) -> str:
 def poll_reminders():
     """The pop-up's short poll: the unread count and unread reminders newer than `after` (JSON)."""
     text = request.args.get("after", "")
-    after = int(text) if text.isdigit() and len(text) <= 18 else 0
+    after = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
     items = reminder_service.unread_since(current_user.id, after)
     return jsonify({
         "unread": reminder_service.unread_count(current_user.id),

@@ -55,7 +55,7 @@ def save_account(account: MailAccount | None, values: AccountValues, owner: Empl
     if not HOST.fullmatch(host):
         raise ValidationFailed("SMTP 服务器不正确，例如 smtp.163.com")
     port_text = (values.smtp_port or "").strip()
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
         raise ValidationFailed("端口须为 1 到 65535 的整数")
     try:
         security = SmtpSecurity(values.security or "none")

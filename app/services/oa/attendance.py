@@ -91,7 +91,7 @@ def save_settings(values: dict) -> AttendanceSettings:
     if end <= start:
         raise ValidationFailed("下班时间须晚于上班时间")
     grace = str(values.get("grace_minutes") or "0").strip()
-    if not grace.isdigit() or int(grace) > 120:
+    if not (grace.isascii() and grace.isdigit()) or int(grace) > 120:
         raise ValidationFailed("迟到宽限须为 0 到 120 分钟")
     weekdays = "".join("1" if str(i) in values.get("weekdays", []) else "0" for i in range(7))
     use_public = bool(values.get("use_public_calendar"))

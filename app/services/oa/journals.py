@@ -120,7 +120,7 @@ def _report_to(actor: Employee, value) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    target_id = int(text) if text.isdigit() and len(text) <= 18 else 0
+    target_id = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
     if target_id not in {e.id for e in report_targets(actor)}:
         raise ValidationFailed("汇报对象须是能查看你的工作计划并有点评权限的上级")
     return target_id

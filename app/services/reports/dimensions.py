@@ -107,7 +107,7 @@ class ById(Dimension):
         (value,) = self.check(key)
         if value == "":
             return self.column(entity).is_(None)
-        if not value.isdigit() or len(value) > 18:
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise ValidationFailed(BAD_KEY)
         return self.column(entity) == int(value)
 
@@ -147,7 +147,7 @@ class OwnerDepartment(ById):
         if value == "":
             return or_(owner.is_(None),
                        owner.in_(select(Employee.id).where(Employee.department_id.is_(None))))
-        if not value.isdigit() or len(value) > 18:
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise ValidationFailed(BAD_KEY)
         return owner.in_(select(Employee.id).where(Employee.department_id == int(value)))
 
@@ -219,7 +219,7 @@ class Buckets(Dimension):
 
     def condition(self, entity, params, key):
         (value,) = self.check(key)
-        if not value.isdigit() or len(value) > 4:
+        if not (value.isascii() and value.isdigit()) or len(value) > 4:
             raise ValidationFailed(BAD_KEY)
         number = int(value)
         if self.kind == "year":

@@ -69,7 +69,7 @@ class RecordPage:
 
 def parse_page(value) -> int:
     text = str(value or "1").strip()
-    if not text.isdigit() or len(text) > 7 or not 1 <= int(text) <= MAX_PAGE:
+    if not (text.isascii() and text.isdigit()) or len(text) > 7 or not 1 <= int(text) <= MAX_PAGE:
         raise ValidationFailed("页码不正确")
     return int(text)
 

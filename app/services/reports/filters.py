@@ -48,7 +48,7 @@ def parse_year(value: str | None) -> int:
     text = clean_text(value, "年份", 4)
     if not text:
         return local_today().year
-    if not text.isdigit() or not 1900 <= int(text) <= 2999:
+    if not (text.isascii() and text.isdigit()) or not 1900 <= int(text) <= 2999:
         raise ValidationFailed("年份不正确，请输入四位数字的年份，如 2026")
     return int(text)
 
@@ -148,7 +148,7 @@ class CategoryFilter(Filter):
         text = clean_text(args.get("category"), "客户类别", 18)
         if not text:
             return None
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise ValidationFailed("客户类别不正确")
         category = db.session.get(CustomerCategory, int(text))
         if category is None:

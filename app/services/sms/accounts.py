@@ -34,7 +34,7 @@ class SmsAccountValues:
 
 def _int(text: str, label: str, low: int, high: int) -> int:
     text = (text or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise ValidationFailed(f"{label}须为 {low} 到 {high} 的整数")
     return int(text)
 

@@ -57,7 +57,7 @@ def save_all(form: dict[str, dict]) -> None:
         days = 0
         if event.days_ahead:
             text = str(values.get("days_ahead") or "0").strip()
-            if not text.isdigit() or int(text) > 60:
+            if not (text.isascii() and text.isdigit()) or int(text) > 60:
                 raise ValidationFailed(f"{event.label}：提前天数须为 0 到 60 的整数")
             days = int(text)
         chosen = set(values.get("recipients") or ()) & set(event.recipients)
