@@ -81,7 +81,7 @@ test: install-dev system-deps services lint
 	  --cov-report=term $(PYTEST_ARGS) tests --ignore=tests/perf
 
 worker: install
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/rq worker --with-scheduler --path . --url $${REDIS_URL:-redis://127.0.0.1:6379/0}
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/rq worker --with-scheduler -w jobs.worker.CrmWorker --path . --url $${REDIS_URL:-redis://127.0.0.1:6379/0}
 
 cron: install
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/rq cron jobs/cron.py --path . --url $${REDIS_URL:-redis://127.0.0.1:6379/0}

@@ -6,6 +6,7 @@ from flask_admin import Admin
 from flask_admin import babel as flask_admin_babel
 from flask_admin.theme import Bootstrap4Theme
 
+import app.services.sms.notices  # noqa: F401  (registers the 工单分配提醒 SMS with the ticket module)
 from admin_views.accounts import EmployeeView, LoginLogView, RoleView
 from admin_views.base_data import (
     ContactMethodView,
@@ -23,6 +24,19 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.input import CleanRequest
+from admin_views.mail_accounts import MailAccountView
+from admin_views.mail_outbox import MailOutboxView
+from admin_views.mail_send import SendMailView
+from admin_views.maintenance import BackupView
+from admin_views.maintenance_audit import AuditLogView
+from admin_views.maintenance_init import InitialiseView
+from admin_views.oa_announcements import AnnouncementView
+from admin_views.oa_attendance import AttendanceSettingsView, AttendanceView
+from admin_views.oa_attendance import header_bp as attendance_header_bp
+from admin_views.oa_calendar import ScheduleView
+from admin_views.oa_calendar import feed_bp as calendar_feed_bp
+from admin_views.oa_journals import WorkLogView, WorkPlanView
+from admin_views.oa_reminders import ReminderView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -36,6 +50,21 @@ from admin_views.orders_pages import OrderPagesView
 from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView
+from admin_views.reports import REPORT_VIEWS
+from admin_views.sms_accounts import SmsAccountView, SmsBalanceView
+from admin_views.sms_history import SmsHistoryView
+from admin_views.sms_send import SendSmsView
+from admin_views.sms_templates import SmsReminderSettingsView, SmsTemplateView
+from admin_views.tickets import (
+    AssignedTicketView,
+    CancelledTicketView,
+    ClosedTicketView,
+    NewTicketView,
+    ResolvedTicketView,
+    TicketQueryView,
+)
+from admin_views.tickets_pages import TicketPagesView
+from admin_views.tickets_settings import TicketCategoryView
 from models import (
     ContactMethod,
     CustomerCategory,
@@ -48,12 +77,18 @@ from models import (
     Product,
     ProductCategory,
     Quote,
+    Reminder,
     Role,
     SalesOrder,
     Supplier,
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.mail import MailAccount, MailMessage
+from models.maintenance import AuditEntry
+from models.oa import Announcement, WorkLog, WorkPlan
+from models.sms import SmsAccount, SmsMessage, SmsTemplate
+from models.tickets import Ticket, TicketCategory
 
 # (view class, model, endpoint); the category comes from each view's Screen.
 VIEWS = [
@@ -76,17 +111,45 @@ VIEWS = [
     (QuoteView, Quote, "quote"),
     (OrderPagesView, SalesOrder, "order"),
     (PrintTemplateView, PrintTemplate, "print_template"),
+    (NewTicketView, Ticket, "ticket_new"),
+    (AssignedTicketView, Ticket, "ticket_assigned"),
+    (ResolvedTicketView, Ticket, "ticket_resolved"),
+    (ClosedTicketView, Ticket, "ticket_closed"),
+    (CancelledTicketView, Ticket, "ticket_cancelled"),
+    (TicketQueryView, Ticket, "ticket_query"),
+    (TicketPagesView, Ticket, "ticket"),
+    (TicketCategoryView, TicketCategory, "ticket_category"),
+    *[(view, None, view.group.code) for view in REPORT_VIEWS],
     (ProductCategoryView, ProductCategory, "product_category"),
     (ProductView, Product, "product"),
+    (WorkLogView, WorkLog, "worklog"),
+    (AnnouncementView, Announcement, "announcement"),
+    (ReminderView, Reminder, "reminder"),
+    (ScheduleView, None, "schedule"),
+    (WorkPlanView, WorkPlan, "work_plan"),
+    (AttendanceView, None, "attendance"),
+    (AttendanceSettingsView, None, "attendance_settings"),
     (EmployeeView, Employee, "employee"),
     (DepartmentView, Department, "department"),
     (RoleView, Role, "role"),
     (LoginLogView, LoginLog, "login_log"),
+    (AuditLogView, AuditEntry, "audit_log"),
     (PoolSettingsView, None, "customer_pool_settings"),
     (CustomerFieldView, CustomerField, "customer_field"),
     (ContactMethodView, ContactMethod, "contact_method"),
     (CheckSettingsView, None, "customer_check_settings"),
     (LogisticsCompanyView, LogisticsCompany, "logistics"),
+    (BackupView, None, "backup"),
+    (InitialiseView, None, "system_init"),
+    (MailAccountView, MailAccount, "mail_account"),
+    (SendMailView, None, "mail_send"),
+    (MailOutboxView, MailMessage, "mail_outbox"),
+    (SmsAccountView, SmsAccount, "sms_account"),
+    (SendSmsView, None, "sms_send"),
+    (SmsHistoryView, SmsMessage, "sms_history"),
+    (SmsBalanceView, None, "sms_balance"),
+    (SmsTemplateView, SmsTemplate, "sms_template"),
+    (SmsReminderSettingsView, None, "sms_reminder_settings"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]
@@ -134,4 +197,6 @@ def init_admin(app) -> Admin:
     from app.account import bp as account_bp
 
     app.register_blueprint(account_bp)
+    app.register_blueprint(calendar_feed_bp)
+    app.register_blueprint(attendance_header_bp)
     return admin

@@ -21,6 +21,7 @@ from admin_views.base import (
 from admin_views.base_data import CRUD, TreeListMixin
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
+from admin_views.oa_journals import EMPLOYEE_WORKLOG_LINK
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
@@ -139,6 +140,7 @@ class EmployeeView(CrmModelView):
     page_row_actions = (
         PageRowAction(".permissions_view", "员工权限", "view", id_arg="employee_id"),
         PageRowAction(".password_view", "修改密码", "password", id_arg="employee_id"),
+        EMPLOYEE_WORKLOG_LINK,
     )
 
     def get_query(self):

@@ -1,13 +1,16 @@
 """Self-service pages every logged-in employee has: 修改密码 (old password required)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.extensions import db
 from app.security import sessions
+from app.security.permissions import can
+from app.security.urls import safe_return_url
 from app.services import reminders as reminder_service
 from app.services.accounts import change_password
 from app.services.errors import DomainError, ValidationFailed
+from app.timeutil import format_local
 from models.reminders import Reminder
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -38,6 +41,8 @@ def password():
 @bp.route("/reminders")
 @login_required
 def reminders():
+    if can("reminder.view"):
+        return redirect(url_for("reminder.index_view"))
     items = reminder_service.latest(current_user.id, limit=50)
     return render_template("account/reminders.html", items=items)
 
@@ -51,8 +56,28 @@ def read_reminder(reminder_id):
         abort(404)
     reminder_service.mark_read(current_user.id, reminder_id)
     db.session.commit()
-    link = reminder.link if reminder.link and reminder.link.startswith("/") else url_for("account.reminders")
-    return redirect(link)
+    return redirect(safe_link(reminder.link))
+
+
+def safe_link(link: str | None) -> str:
+    """A reminder's link inside this site, or the reminder list."""
+    return safe_return_url(link, url_for("account.reminders"))
+
+
+@bp.route("/reminders/poll")
+@login_required
+def poll_reminders():
+    """The pop-up's short poll: the unread count and unread reminders newer than `after` (JSON)."""
+    text = request.args.get("after", "")
+    after = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+    items = reminder_service.unread_since(current_user.id, after)
+    return jsonify({
+        "unread": reminder_service.unread_count(current_user.id),
+        "latest": reminder_service.latest_id(current_user.id),
+        "items": [{"id": r.id, "kind": reminder_service.kind_label(r.kind), "title": r.title, "body": r.body or "",
+                   "time": format_local(r.created_at, "%m-%d %H:%M"), "pinned": r.kind == "announcement",
+                   "open_url": url_for("account.read_reminder", reminder_id=r.id)} for r in items],
+    })
 
 
 @bp.route("/reminders/read-all", methods=["POST"])
@@ -62,6 +87,11 @@ def read_all_reminders():
     db.session.commit()
     flash(f"已将 {count} 条提醒标记为已读", "success")
     return redirect(url_for("account.reminders"))
+
+
+@bp.app_context_processor
+def reminder_popup():
+    return {"reminder_poll_seconds": current_app.config.get("REMINDER_POLL_SECONDS", 30)}
 
 
 @bp.app_context_processor

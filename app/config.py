@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.security.files import private_dir, write_private
 
+APP_VERSION = "0.6.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("CRM_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
@@ -64,6 +65,19 @@ def load_config() -> dict:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "crm@localhost"),
+        # Storage of backups (uploads and exports move onto it later): "local" or "s3".
+        "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),
+        "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "storage")),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or None,
+        "S3_BUCKET": os.environ.get("S3_BUCKET") or None,
+        "S3_PREFIX": os.environ.get("S3_PREFIX", ""),
+        "S3_ACCESS_KEY": os.environ.get("S3_ACCESS_KEY") or None,
+        "S3_SECRET_KEY": os.environ.get("S3_SECRET_KEY") or None,
+        "S3_REGION": os.environ.get("S3_REGION") or None,
+        "BACKUP_KEEP_DAILY": int(os.environ.get("BACKUP_KEEP_DAILY", "7")),
+        "BACKUP_KEEP_MONTHLY": int(os.environ.get("BACKUP_KEEP_MONTHLY", "6")),
+        # Backups of at most this many rows also carry a SHA-256 of every table's rows in their manifest.
+        "BACKUP_DIGEST_ROW_LIMIT": int(os.environ.get("BACKUP_DIGEST_ROW_LIMIT", "500000")),
         "LIST_PAGE_SIZE": 20,
         "EXPORT_INLINE_LIMIT": 5000,
         "DEBUG": _bool("FLASK_DEBUG"),

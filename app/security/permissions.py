@@ -30,6 +30,12 @@ ACTION_LABELS = {
     "share": "共享",
     "abandon": "放弃",
     "claim": "领用",
+    "comment": "点评",
+    "download": "下载",
+    "restore": "还原",
+    "initialise": "初始化",
+    "resend": "重新发送",
+    "send": "发送",
 }
 
 # Menu categories in the manual's order (chapters 4-12); the registry keeps this order.

@@ -21,6 +21,7 @@ from models.numbering import DocumentCounter
 DAILY_FORMATS = {"CT": 5, "XS": 5, "BJ": 5, "JH": 3, "PD": 3}
 TRACKING_PREFIX = "LP"
 TRACKING_DIGITS = 10
+TICKET_COUNTER = "GD"  # 工单号: one sequence for the life of the system (the manual shows 10, 11 ...)
 
 
 def _increment(prefix: str, period: str) -> int:
@@ -68,3 +69,8 @@ def next_tracking_number() -> str:
     """无需物流 orders get LP + 10 digits, unique for the life of the system."""
     value = _increment(TRACKING_PREFIX, "")
     return f"{TRACKING_PREFIX}{value:0{TRACKING_DIGITS}d}"
+
+
+def next_ticket_number() -> str:
+    """工单号 as the manual shows it: 1, 2, 3 ... in submission order."""
+    return str(_increment(TICKET_COUNTER, ""))

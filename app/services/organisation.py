@@ -215,6 +215,8 @@ def transfer_records(from_ids: list[int], to_employee: Employee) -> int:
         raise ValidationFailed("不能转移给员工自己")
     moved = 0
     for table, column in owner_columns():
+        if table.info.get("transfer") is False:
+            continue  # what the employee wrote or did (工作日志, 考勤 ...) stays theirs
         result = db.session.execute(
             update(table).where(column.in_(from_ids)).values({column.name: to_employee.id})
         )

@@ -8,7 +8,9 @@ from app.extensions import db
 from app.security.scope import set_role_scope
 from app.services.accounts import hash_password
 from app.services.customers.settings import ensure_settings
+from app.services.oa import MANAGER_PERMISSIONS, SCOPED_MODULES, STAFF_PERMISSIONS
 from app.services.orders.seed import seed_print_templates
+from app.services.sms.templates import seed_system_templates
 from models.accounts import Employee, Role, RolePermission
 from models.base_data import (
     ContactMethod,
@@ -32,11 +34,11 @@ SALES_REP = [
     "follow_up.view", "follow_up.add", "follow_up.edit", "follow_up_due.view", "customer_import.view",
     "customer_import.add", "order.view", "order.add", "order.edit", "order.delete", "order.pay", "order.print",
     "quote.view", "quote.add", "quote.edit", "quote.delete", "quote.print", "quote.convert", "product.view",
-    "employee.view", "employee.edit",
+    "employee.view", "employee.edit", *STAFF_PERMISSIONS,
 ]
 SALES_MANAGER = SALES_REP + [
     "customer.export", "customer.assign", "customer_pool.assign", "follow_up.export", "order.approve",
-    "order.export", "quote.export",
+    "order.export", "quote.export", *MANAGER_PERMISSIONS,
 ]
 SALES_DIRECTOR = SALES_MANAGER + [
     "customer.delete", "follow_up.delete", "order.ship", "order.complete", "order.cancel", "product.export",
@@ -86,6 +88,7 @@ def seed_defaults() -> None:
     _seed_roles(departments)
     seed_print_templates()
     ensure_settings()
+    seed_system_templates()
     db.session.flush()
 
 
@@ -102,7 +105,7 @@ def _seed_roles(departments) -> None:
                     department=departments.get(department))
         role.permissions = [RolePermission(code=code) for code in sorted(set(codes))]
         set_role_scope(role, "employee", DataScope.SELF)
-        for module in ("customer", "order"):
+        for module in ("customer", "order", *SCOPED_MODULES):
             set_role_scope(role, module, scope)
         db.session.add(role)
         roles[name] = role

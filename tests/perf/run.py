@@ -1,8 +1,8 @@
 """`make bench`: run every benchmark and print medians, p95 and ratios.
 
 Scales come from the environment: BENCH_PRODUCTS (default 100000), BENCH_CUSTOMERS (default 1000000),
-BENCH_ORDERS (default 1000000), BENCH_SESSIONS (default 100000),
-BENCH_STAFF (default 20). BENCH_ONLY=products,customers picks some of them.
+BENCH_ORDERS (default 1000000); every suite's scale variable and default are listed in SUITES below
+(BENCH_REPORTS_DIR keeps the reports' data for the next run). BENCH_ONLY=products,customers picks some of them.
 """
 
 import importlib
@@ -16,6 +16,10 @@ SUITES = {
     "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
     "sessions": ("tests.perf.bench_sessions", "BENCH_SESSIONS", 100_000),
     "concurrency": ("tests.perf.bench_concurrency", "BENCH_STAFF", 20),
+    "reports": ("tests.perf.bench_reports", "BENCH_REPORTS", 1_000_000),
+    "backup": ("tests.perf.bench_backup", "BENCH_CUSTOMERS", 1_000_000),
+    "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
+    "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
 }
 
 

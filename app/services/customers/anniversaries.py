@@ -12,6 +12,7 @@ A solar birthday on 29 February is celebrated on 28 February in common years.
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 from lunar_python import Lunar, LunarYear
 from sqlalchemy import select
@@ -22,9 +23,16 @@ from models.customers import Customer
 
 def lunar_birthday_in(birthday: date, lunar_year: int) -> date:
     """The solar date of a lunar birthday in the given lunar year (which may end in the next solar year)."""
-    month = LunarYear.fromYear(lunar_year).getMonth(birthday.month)
-    day = min(birthday.day, month.getDayCount()) if month else min(birthday.day, 29)
-    solar = Lunar.fromYmd(lunar_year, birthday.month, day).getSolar()
+    return _lunar_birthday(birthday.month, birthday.day, lunar_year)
+
+
+@lru_cache(maxsize=4096)
+def _lunar_birthday(lunar_month: int, lunar_day: int, lunar_year: int) -> date:
+    # lunar-python builds a whole year of solar terms per call (milliseconds); there are only 360 month/day
+    # pairs, so the daily scan over a million customers asks each pair once.
+    month = LunarYear.fromYear(lunar_year).getMonth(lunar_month)
+    day = min(lunar_day, month.getDayCount()) if month else min(lunar_day, 29)
+    solar = Lunar.fromYmd(lunar_year, lunar_month, day).getSolar()
     return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 

@@ -342,6 +342,9 @@ def _run_import(token: str, actor: Employee) -> None:
         result = check_file(str(progress.path_for(token, ".upload")))
         progress.write(token, total=len(result.rows))
         imported = import_checked(result, actor, lambda n: progress.write(token, done=n))
+        from app.services.maintenance.audit import record_bulk
+
+        record_bulk(Customer.__table__, imported, f"客户资料导入：{imported} 个客户", actor)
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()

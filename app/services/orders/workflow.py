@@ -21,6 +21,13 @@ def _move_sums(change: workflow.Change) -> None:
     sums.move(replace(after, status=str(change.source)), after)
 
 
+def _sms_order_approved(change: workflow.Change) -> None:
+    """订单审核通过提醒 to the order's 下单客服, when 提醒设置 has it on (app/services/sms/notices.py)."""
+    from app.services.sms import notices
+
+    notices.order_approved(change.doc, change.actor)
+
+
 ORDER_FLOW = DocumentType(
     code="order", label="订单", screen_label="销售订单", module="订单管理", model=SalesOrder, log=OrderLog,
     log_key="order_id", states=OrderStatus, scope_module=SCOPE_MODULE,
@@ -46,6 +53,7 @@ ORDER_FLOW = DocumentType(
         "return": When({SHIPPED, COMPLETED}, lambda order: not order.is_return),
     },
     after_every=[_move_sums],
+    after={"approve": [_sms_order_approved]},
 )
 
 

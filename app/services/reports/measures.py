@@ -1,0 +1,56 @@
+"""Report measures: what a bar or cell adds up (a count, or a sum of an amount), over which records.
+
+A measure may count only part of the report's records (销售单 or 退货单); that part is its Subset,
+and the drill-down of its cell lists exactly that part.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, literal
+
+from models.orders import SalesOrder, SalesOrderLine
+
+
+@dataclass(frozen=True)
+class Subset:
+    key: str
+    chip_label: str
+    chip_value: str
+    condition: object
+
+
+SALES = Subset("sales", "订单类型", "销售订单（不含退货）", SalesOrder.is_return.is_(False))
+RETURNS = Subset("returns", "订单类型", "退货单", SalesOrder.is_return.is_(True))
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    value: object = None  # a record's amount; None counts records
+    subset: Subset | None = None
+    kind: str = "count"  # count | money | quantity
+
+    def row_value(self):
+        """Per record: what the aggregate adds (1 or the amount; 0 outside the subset)."""
+        amount = literal(1) if self.value is None else self.value
+        return amount if self.subset is None else case((self.subset.condition, amount), else_=0)
+
+    def total(self, column):
+        return func.coalesce(func.sum(column), 0)
+
+
+def count(key: str, label: str, subset: Subset | None = None) -> Measure:
+    return Measure(key, label, None, subset, "count")
+
+
+def money(key: str, label: str, value, subset: Subset | None = None) -> Measure:
+    return Measure(key, label, value, subset, "money")
+
+
+def quantity(key: str, label: str, value, subset: Subset | None = None) -> Measure:
+    return Measure(key, label, value, subset, "quantity")
+
+
+PAYABLE, PAID, DEBT = SalesOrder.payable, SalesOrder.paid, SalesOrder.debt
+LINE_QUANTITY, LINE_AMOUNT = SalesOrderLine.quantity, SalesOrderLine.subtotal
