@@ -3,7 +3,7 @@
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.scheduler import InProcessScheduler, release_lease, take_lease
 from app.services.customer_demo import make_customer
@@ -11,6 +11,7 @@ from app.services.customers.followups import add_follow_up
 from jobs.cron import SCHEDULE, Entry
 from models.base import utcnow
 from models.reminders import Reminder
+from models.scheduling import SchedulerLease
 from tests.helpers import make_employee
 
 
@@ -46,6 +47,7 @@ def test_a_due_follow_up_reminder_is_created_by_the_scheduler_without_redis(app,
     now = utcnow()
     add_follow_up(customer, {"content": "约好今天下午再谈", "contacted_at": now - timedelta(days=1),
                              "next_contact_at": now - timedelta(seconds=30)}, zhang)
+    db.session.execute(delete(SchedulerLease))  # a lease left by an earlier test's scheduler must not hold this one
     db.session.commit()
     scheduler = InProcessScheduler(app)
     scheduler.start()
