@@ -169,5 +169,10 @@ class CustomerSalesReportView(ReportView):
     screen = _screen(group.code, group.label)
 
 
+class TicketReportView(ReportView):
+    group = defs.TICKET_REPORTS
+    screen = _screen(group.code, group.label)
+
+
 REPORT_VIEWS = [CustomerCountReportView, FollowUpReportView, SalesReportView, ProductSalesReportView,
-                StaffReportView, CustomerSalesReportView]
+                StaffReportView, CustomerSalesReportView, TicketReportView]

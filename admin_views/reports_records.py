@@ -79,8 +79,21 @@ LINE_COLUMNS = (
     Column("小计", lambda line: _money(line.subtotal), "money"),
 )
 
+def _ticket_url(ticket_id):
+    return url_for("ticket.detail", ticket_id=ticket_id)
+
+
+TICKET_COLUMNS = (
+    Column("工单号", lambda t: t.number, link=lambda t: _ticket_url(t.id)),
+    Column("主题", lambda t: t.subject, link=lambda t: _ticket_url(t.id)),
+    Column("客户名称", lambda t: t.customer.name, link=lambda t: _customer_url(t.customer_id)),
+    Column("工单状态", lambda t: t.status.label), Column("优先级", lambda t: t.priority.label),
+    Column("提交人", lambda t: _name(t.owner)), Column("处理人", lambda t: _name(t.assignee) or "未分配"),
+    Column("提交时间", lambda t: format_local(t.created_at)),
+)
+
 COLUMNS = {"customer": CUSTOMER_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "order": ORDER_COLUMNS,
-           "order_line": LINE_COLUMNS}
+           "order_line": LINE_COLUMNS, "ticket": TICKET_COLUMNS}
 
 # Eager loads for one page of records (the orders' customer and owner are joined by the model itself).
 LOAD_OPTIONS = {
@@ -89,4 +102,5 @@ LOAD_OPTIONS = {
     "order": (),
     # the statement already joins sales_orders; a joined eager load would join every order once more
     "order_line": (selectinload(SalesOrderLine.order),),
+    "ticket": (),  # customer, submitter and assignee are joined by the model itself
 }

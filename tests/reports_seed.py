@@ -15,11 +15,14 @@ from app.services.orders.workflow import transition
 from models.base_data import CustomerCategory, CustomerSource, Department
 from models.customers import Customer, FollowUp
 from models.orders import OrderStatus, SalesOrder
+from models.tickets import TicketStatus
 from tests.helpers import admin, make_employee, make_role
 from tests.order_factories import make_customer, make_order, make_product, order_input
+from tests.ticket_factories import make_ticket
 
 REPORT_CODES = [f"{code}.{action}" for code in ("report_customer", "report_follow_up", "report_sales",
-                                               "report_product", "report_staff", "report_customer_sales")
+                                               "report_product", "report_staff", "report_customer_sales",
+                                               "report_ticket")
                 for action in ("view", "export")]
 LAST_DAY_2330 = datetime(2026, 3, 31, 15, 30)  # 2026-03-31 23:30 in Shanghai
 FIRST_DAY_0030 = datetime(2026, 3, 31, 16, 30)  # 2026-04-01 00:30 in Shanghai
@@ -31,6 +34,7 @@ class Seeded:
     li: object
     customers: dict
     orders: dict
+    tickets: dict
 
 
 def _by_name(model, name):
@@ -40,8 +44,8 @@ def _by_name(model, name):
 def seed() -> Seeded:
     boss = admin()
     boss.department = _by_name(Department, "总经办")
-    rep = make_role("报表销售员", REPORT_CODES + ["customer.view", "order_query.view"],
-                    scopes={"customer": "self", "order": "self"})
+    rep = make_role("报表销售员", REPORT_CODES + ["customer.view", "order_query.view", "ticket.view", "ticket.add"],
+                    scopes={"customer": "self", "order": "self", "ticket": "self"})
     zhang = make_employee("zhangsan", role=rep, real_name="张三")
     zhang.department = _by_name(Department, "销售一部")
     li = make_employee("lisi", role=rep, real_name="李四")
@@ -91,7 +95,18 @@ def seed() -> Seeded:
     pending_return = create_return(order_input(c["c1"], [(gum, "1", "100.00")], order_date=datetime(2026, 4, 3, 2),
                                                owner_id=zhang.id), boss, original_order_id=o["o1"].id)
     o["r_pending"] = pending_return
+    # Tickets (7.7): 张三 sees those he submitted (t1, t2) or handles (t3); 李四 t1, t4, t5.
+    t = {
+        "t1": make_ticket(TicketStatus.ASSIGNED, owner=zhang, assignee=li, customer=c["c1"]),
+        "t2": make_ticket(TicketStatus.NEW, owner=zhang, customer=c["c2"]),
+        "t3": make_ticket(TicketStatus.RESOLVED, owner=boss, assignee=zhang, customer=c["c3"]),
+        "t4": make_ticket(TicketStatus.CLOSED, owner=boss, assignee=li, customer=c["c5"]),
+        "t5": make_ticket(TicketStatus.CANCELLED, owner=li, customer=c["c3"]),
+        "t6": make_ticket(TicketStatus.ASSIGNED, owner=boss, assignee=boss, customer=c["c5"]),
+    }
+    t["t1"].created_at = LAST_DAY_2330
+    t["t2"].created_at = FIRST_DAY_0030
     db.session.commit()
     assert db.session.get(Customer, c["c4"].id).owner_id is None
     assert db.session.get(SalesOrder, o["r1"].id).status == OrderStatus.PICKING
-    return Seeded(zhang, li, c, o)
+    return Seeded(zhang, li, c, o, t)

@@ -53,3 +53,27 @@ def test_follow_up_days_and_customer_sales_pages(admin_page, live):
     page.click("#crm-menu >> text=产品销售报表")
     expect(page.locator("#report-table")).to_contain_text("栀子黄色素")
     shot(page, "product-sales")
+
+
+def test_ticket_report_bar_opens_the_tickets_it_counts(admin_page, live):
+    data = seed()
+    page = admin_page
+    page.click("#crm-menu >> text=售后工单报表")
+    expect(page.locator("#report-tabs .active")).to_have_text("按状态统计")
+    expect(page.locator("#report-table")).to_contain_text("已关闭")
+    shot(page, "ticket-status")
+    page.locator("#report-chart svg .bar").filter(has_text="已分配").locator("rect").click()
+    expect(page.locator("#drill-chips")).to_contain_text("工单状态：已分配")
+    expect(page.locator("#drill-count")).to_have_text("2")
+    expect(page.locator("#drill-table")).to_contain_text(data.tickets["t1"].number)
+    page.locator("#drill-table").get_by_role("link", name=data.tickets["t1"].number, exact=True).click()
+    expect(page.locator("#ticket-number")).to_have_text(data.tickets["t1"].number)
+
+    page.goto(f"{live}/report-ticket/?r=assignee")
+    row = page.locator("#report-table tbody tr").filter(has_text="李四")
+    expect(row).to_contain_text("2")
+    row.locator("a[data-measure=solved]").click()
+    expect(page.locator("#drill-chips")).to_contain_text("处理人：李四")
+    expect(page.locator("#drill-chips")).to_contain_text("工单状态：已解决、已关闭")
+    expect(page.locator("#drill-table")).to_contain_text(data.tickets["t4"].number)
+    shot(page, "ticket-assignee-drill")

@@ -198,3 +198,36 @@ def test_a_paged_report_carries_its_total_and_row_count_on_every_page(data):
     assert {p.total["sales_total"] for p in pages} == {D("2200.00")}
     assert [r.labels[0] for r in pages[0].rows + pages[1].rows] == ["龙秋菊", "深圳鼎显自动化设备有限公司",
                                                                      "郑州创杰通达商贸有限公司"]
+
+
+def test_ticket_report_by_status_shows_every_state(data):
+    rows, total = table(defs.TICKET_REPORTS, "status", admin())
+    assert column(rows, "tickets") == {"新工单": 1, "已分配": 2, "已解决": 1, "已关闭": 1, "已取消": 1}
+    assert list(rows) == ["新工单", "已分配", "已解决", "已关闭", "已取消"]  # the workflow's order
+    assert total == {"tickets": 6}
+
+
+def test_ticket_report_per_assignee_counts_working_solved_and_cancelled(data):
+    rows, total = table(defs.TICKET_REPORTS, "assignee", admin())
+    assert rows == {
+        "李四": {"tickets": 2, "working": 1, "solved": 1, "cancelled": 0},
+        "未分配": {"tickets": 2, "working": 0, "solved": 0, "cancelled": 1},
+        "张三": {"tickets": 1, "working": 0, "solved": 1, "cancelled": 0},
+        "系统管理员": {"tickets": 1, "working": 1, "solved": 0, "cancelled": 0},
+    }
+    assert total == {"tickets": 6, "working": 2, "solved": 2, "cancelled": 1}
+
+
+def test_ticket_report_counts_what_the_user_submitted_or_handles(data):
+    rows, total = table(defs.TICKET_REPORTS, "status", data.zhang)
+    assert column(rows, "tickets") == {"新工单": 1, "已分配": 1, "已解决": 1, "已关闭": 0, "已取消": 0}
+    by_assignee, _ = table(defs.TICKET_REPORTS, "assignee", data.li)
+    assert column(by_assignee, "tickets") == {"李四": 2, "未分配": 1}  # t1, t4 handled; t5 submitted
+
+
+def test_ticket_report_date_range_uses_shanghai_days(data):
+    march, _ = table(defs.TICKET_REPORTS, "status", admin(), **{"from": "2026-03-01", "to": "2026-03-31"})
+    assert column(march, "tickets")["已分配"] == 1  # t1 at 23:30 on 31 March
+    assert sum(column(march, "tickets").values()) == 1
+    april, _ = table(defs.TICKET_REPORTS, "status", admin(), **{"from": "2026-04-01", "to": "2026-04-01"})
+    assert column(april, "tickets") == {"新工单": 1, "已分配": 0, "已解决": 0, "已关闭": 0, "已取消": 0}

@@ -20,7 +20,8 @@ from tests.reports_seed import seed
 RECORD_COLUMN = {"amount": ("应付金额", 1), "sales_total": ("应付金额", 1), "return_total": ("应付金额", 1),
                  "paid_total": ("实付金额", 1), "debt_total": ("欠款金额", 1), "sold_amount": ("小计", 1),
                  "returned_amount": ("小计", -1), "sold_quantity": ("数量", 1), "returned_quantity": ("数量", 1)}
-COUNTED = {"customers", "follow_ups", "orders", "sales_count", "return_count"}
+COUNTED = {"customers", "follow_ups", "orders", "sales_count", "return_count", "tickets", "working", "solved",
+           "cancelled"}
 
 
 def _url(group):

@@ -2,14 +2,13 @@
 
 The aggregate, the chart, the Excel export and the drill-down list are all built from these
 declarations by app.services.reports.engine, so a bar and the list behind it cannot disagree.
-售后工单报表 (7.7) will be one more ReportGroup over a tickets Entity once tickets exist.
 """
 
 from dataclasses import dataclass
 
 from app.services.reports import dimensions as dim
 from app.services.reports import measures as m
-from app.services.reports.entities import CUSTOMERS, FOLLOW_UPS, ORDER_LINES, ORDERS, Entity
+from app.services.reports.entities import CUSTOMERS, FOLLOW_UPS, ORDER_LINES, ORDERS, TICKETS, Entity
 from app.services.reports.filters import (
     CategoryFilter,
     DateRange,
@@ -124,4 +123,17 @@ CUSTOMER_SALES_REPORTS = ReportGroup("report_customer_sales", "客户销售报�
            chart="sales_total", page_size=50, chart_limit=20),
 ))
 
-GROUPS = (CUSTOMER_REPORTS, FOLLOW_UP_REPORTS, SALES_REPORTS, PRODUCT_REPORTS, STAFF_REPORTS, CUSTOMER_SALES_REPORTS)
+SUBMITTED = DateRange("提交时间")
+TICKET_COUNT = (m.count("tickets", "工单数量"),)
+ASSIGNEE_MEASURES = (
+    m.count("tickets", "工单数量"), m.count("working", "处理中", m.TICKETS_WORKING),
+    m.count("solved", "已解决", m.TICKETS_SOLVED), m.count("cancelled", "已取消", m.TICKETS_CANCELLED))
+
+# 7.7: how the company's tickets are spread over the states; each employee's tickets and how many are solved.
+TICKET_REPORTS = ReportGroup("report_ticket", "售后工单报表", (
+    Report("status", "按状态统计", TICKETS, dim.TICKET_STATUS, TICKET_COUNT, (SUBMITTED,)),
+    Report("assignee", "按处理人统计", TICKETS, dim.ASSIGNEE, ASSIGNEE_MEASURES, (SUBMITTED,), chart="tickets"),
+))
+
+GROUPS = (CUSTOMER_REPORTS, FOLLOW_UP_REPORTS, SALES_REPORTS, PRODUCT_REPORTS, STAFF_REPORTS, CUSTOMER_SALES_REPORTS,
+          TICKET_REPORTS)

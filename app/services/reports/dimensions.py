@@ -20,6 +20,7 @@ from models.base_data import CustomerCategory, CustomerSource, Department
 from models.customers import Customer
 from models.orders import SalesOrder, SalesOrderLine
 from models.products import Product
+from models.tickets import Ticket, TicketStatus
 
 Key = tuple[str, ...]
 BAD_KEY = "统计项不正确，请从报表上点击进入"
@@ -248,6 +249,38 @@ class Buckets(Dimension):
         return key[0] + {"month": "月", "day": "日", "year": "年"}[self.kind]
 
 
+class Choice(Dimension):
+    """A status column: one bar per state of the enum, in the workflow's order, states without records as 0."""
+
+    by_key = True
+
+    def __init__(self, header: str, column, states: type):
+        self.headers = (header,)
+        self._column = column
+        self.states = states
+
+    def columns(self, entity, params):
+        return [self._column]
+
+    def condition(self, entity, params, key):
+        (value,) = self.check(key)
+        if value not in {state.value for state in self.states}:
+            raise ValidationFailed(BAD_KEY)
+        return self._column == self.states(value)
+
+    def key_of(self, values):
+        return (self.states(values[0]).value,) if values[0] is not None else ("",)
+
+    def labels(self, keys, params):
+        return {key: (self.states(key[0]).label if key[0] else "未填写",) for key in keys}
+
+    def all_keys(self, entity, params):
+        return [(state.value,) for state in self.states]
+
+    def chart_label(self, key, labels):
+        return labels[0]
+
+
 def owner_column(entity):
     return entity.owner_column
 
@@ -269,3 +302,5 @@ def employee(header: str, null_label: str) -> ById:
 CUSTOMER = ById("客户名称", SalesOrder.customer_id, Customer, (Customer.name,), "")
 PRODUCT = ById("产品名称", SalesOrderLine.product_id, Product, (Product.name, Product.spec, Product.unit), "",
                headers=("产品名称", "规格", "单位"))
+TICKET_STATUS = Choice("工单状态", Ticket.status, TicketStatus)
+ASSIGNEE = ById("处理人", Ticket.assignee_id, Employee, (Employee.real_name,), "未分配")

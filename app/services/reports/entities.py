@@ -1,4 +1,4 @@
-"""What a report counts: customers, follow-ups, orders or order lines, with their date column, owner and scope.
+"""What a report counts: customers, follow-ups, orders, order lines or tickets, with their date column, owner and scope.
 
 An entity knows how to reach the customer a record belongs to, so the customer attributes (省份, 来源,
 行业, 类别) filter and group orders the same way they do customers; that join is added only when needed.
@@ -6,11 +6,12 @@ An entity knows how to reach the customer a record belongs to, so the customer a
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.security.scope import visible_owner_ids
 from models.customers import Customer, FollowUp
 from models.orders import OrderStatus, SalesOrder, SalesOrderLine
+from models.tickets import Ticket
 
 # 公司销售报表 and the other sales reports count these orders; 等待审核 and 已取消 are left out (manual 7.3).
 COUNTED_STATUSES = (OrderStatus.PICKING, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
@@ -32,6 +33,8 @@ class Entity:
     joins: tuple = field(default_factory=tuple)
     # how to reach the record's customer; joined only when a dimension or filter reads a customer column
     customer_join: tuple | None = None
+    # further owner columns: a record is visible when any of its owners is in the user's 数据范围
+    also_owned_by: tuple = ()
 
     def select_from(self, *columns, with_customer: bool = False):
         statement = select(*columns).select_from(self.model)
@@ -45,7 +48,8 @@ class Entity:
         owners = visible_owner_ids(user, self.scope_module)
         if owners is None:
             return statement
-        return statement.where(self.owner_column.in_(sorted(owners)))
+        visible = sorted(owners)
+        return statement.where(or_(*[column.in_(visible) for column in (self.owner_column, *self.also_owned_by)]))
 
 
 CUSTOMERS = Entity(
@@ -71,3 +75,9 @@ ORDER_LINES = Entity(
     base_conditions=(SalesOrder.status.in_(COUNTED_STATUSES),), base_chips=(("订单状态", COUNTED_LABEL),),
     joins=((SalesOrder, SalesOrder.id == SalesOrderLine.order_id),),
     customer_join=(Customer, Customer.id == SalesOrder.customer_id))
+
+# A ticket belongs to its submitter and its assignee (the ticket module's 数据范围 rule).
+TICKETS = Entity(
+    key="ticket", label="工单", model=Ticket, date_column=Ticket.created_at, owner_column=Ticket.owner_id,
+    scope_module="ticket", order_by=(Ticket.id.desc(),), also_owned_by=(Ticket.assignee_id,),
+    customer_join=(Customer, Customer.id == Ticket.customer_id))

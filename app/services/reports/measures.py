@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, literal
 
 from models.orders import SalesOrder, SalesOrderLine
+from models.tickets import Ticket, TicketStatus
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class Subset:
 
 SALES = Subset("sales", "订单类型", "销售订单（不含退货）", SalesOrder.is_return.is_(False))
 RETURNS = Subset("returns", "订单类型", "退货单", SalesOrder.is_return.is_(True))
+TICKETS_WORKING = Subset("working", "工单状态", "已分配（处理中）", Ticket.status == TicketStatus.ASSIGNED)
+TICKETS_SOLVED = Subset("solved", "工单状态", "已解决、已关闭",
+                        Ticket.status.in_((TicketStatus.RESOLVED, TicketStatus.CLOSED)))
+TICKETS_CANCELLED = Subset("cancelled", "工单状态", "已取消", Ticket.status == TicketStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
