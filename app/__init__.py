@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -101,3 +101,25 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, handler)
+
+    def database_unavailable(error):
+        """The database is down, restarting or (SQLite) locked for too long: say so, save nothing.
+
+        The pool drops the broken connection (and pre-pings the others), so the next request after the
+        database is back works again without restarting the application.
+        """
+        from app.extensions import db
+
+        app.logger.warning("database unavailable: %s", getattr(error, "orig", error))
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is already gone: start the next request on a fresh session
+            db.session.remove()
+        # Straight from the Jinja environment: the context processors (the logged-in user) would read the database.
+        page = app.jinja_env.get_template("error.html").render(
+            code=503, message="数据库暂时无法访问，您的操作未保存，请稍后重试", url_for=url_for)
+        return page, 503
+
+    from sqlalchemy.exc import OperationalError
+
+    app.register_error_handler(OperationalError, database_unavailable)

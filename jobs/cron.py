@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rq import cron as rq_cron
 
 from jobs.customers import purge_stale_import_uploads, recycle_customers, remind_due_follow_ups
+from jobs.deferred import release_deferred_jobs
 from jobs.maintenance import purge_old_login_logs
 from jobs.maintenance_backup import scheduled_backup
 from jobs.messaging import daily_sms_reminders, poll_sms_reports, release_stale_mail, resume_sms
@@ -65,3 +66,5 @@ register(daily_sms_reminders, "0 1 * * *")
 register(resume_sms, "* * * * *")
 register(poll_sms_reports, "*/2 * * * *")
 register(release_stale_mail, "*/10 * * * *")
+# Jobs kept while Redis did not answer are queued within a minute of its return.
+register(release_deferred_jobs, "* * * * *")

@@ -23,7 +23,7 @@ from models.print_templates import PrintTemplate  # noqa: F401
 from models.products import Product, ProductCategory
 from models.quotes import Quote, QuoteLine, QuoteLog  # noqa: F401
 from models.reminders import Reminder
-from models.scheduling import SchedulerLease  # noqa: F401
+from models.scheduling import DeferredJob, SchedulerLease  # noqa: F401
 from models.sms import SmsAccount, SmsBatch, SmsMessage, SmsReminderClaim, SmsReminderSetting, SmsTemplate  # noqa: F401
 from models.tickets import Ticket, TicketAttachment, TicketCategory, TicketLog, TicketReply  # noqa: F401
 
