@@ -56,6 +56,7 @@ class Ticket(TimestampMixin, db.Model):
         Index("ix_tickets_status_id", "status", "id"),
         Index("ix_tickets_owner_status", "owner_id", "status", "id"),
         Index("ix_tickets_assignee_status", "assignee_id", "status", "id"),
+        Index("ix_tickets_assignee_id", "assignee_id", "id"),  # 分配给 over every status, newest first
         Index("ix_tickets_customer_id", "customer_id", "id"),
         Index("ix_tickets_due", "status", "resolution_due_at"),
         {"info": {"label": "工单", "owner_column": "owner_id"}},
