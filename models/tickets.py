@@ -56,7 +56,10 @@ class Ticket(TimestampMixin, db.Model):
         Index("ix_tickets_status_id", "status", "id"),
         Index("ix_tickets_owner_status", "owner_id", "status", "id"),
         Index("ix_tickets_assignee_status", "assignee_id", "status", "id"),
-        Index("ix_tickets_assignee_id", "assignee_id", "id"),  # 分配给 over every status, newest first
+        # 工单综合查询 over every status: 分配给 and 优先级 newest first, 提交时间 ranges.
+        Index("ix_tickets_assignee_id", "assignee_id", "id"),
+        Index("ix_tickets_priority_id", "priority", "id"),
+        Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_customer_id", "customer_id", "id"),
         Index("ix_tickets_due", "status", "resolution_due_at"),
         {"info": {"label": "工单", "owner_column": "owner_id"}},
