@@ -10,22 +10,12 @@ from flask_login import current_user
 
 from admin_views.base import SecuredView
 from admin_views.input import parse_id, parse_ids, parse_int
-from admin_views.orders_pages import LIST_ENDPOINTS
+from admin_views.order_tabs import order_tabs
 from admin_views.rich_text import StaticUrl
-from app.security.permissions import can
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.orders import print_queue, printing
 from app.services.orders.screens import ORDER
 from app.timeutil import format_local
-from models.orders import OrderStatus
-
-
-def order_tabs(status: OrderStatus | None) -> list[tuple[str, str | None]]:
-    """订单列表 | 订单打印 | 模板管理, as above the 正在配货 and 已经发货 lists."""
-    tabs = [("订单列表", url_for(f"{LIST_ENDPOINTS[status or OrderStatus.PICKING]}.index_view")), ("订单打印", None)]
-    if can("print_template.view"):
-        tabs.append(("模板管理", url_for("print_template.index_view")))
-    return tabs
 
 
 class OrderPrintView(SecuredView):
@@ -46,7 +36,7 @@ class OrderPrintView(SecuredView):
         chosen = print_queue.default_template(status)
         return self.render("admin/orders/print_queue.html", result=page, term=term, status=status,
                            status_choices=print_queue.STATUS_CHOICES, templates=print_queue.order_templates(),
-                           chosen_template=chosen, tabs=order_tabs(status), fmt=format_local,
+                           chosen_template=chosen, tabs=order_tabs("print", status), fmt=format_local,
                            max_batch=print_queue.MAX_BATCH,
                            page_url=lambda n: url_for(".index", q=term or None,
                                                       status=status.value if status else None, page=n))

@@ -11,6 +11,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from admin_views.base import CrmModelView, PageRowAction, PostRowAction, format_datetime
+from admin_views.order_tabs import order_tabs
 from admin_views.rich_text import RICH_TEXT_CSS, StaticUrl
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.orders import print_preview, printing
@@ -48,6 +49,7 @@ class PrintTemplateView(CrmModelView):
                                "style": "font-family:monospace;font-size:12px"}
                         for name, rows, mode in (("header_html", 12, "rich"), ("lines_html", 12, "table"),
                                                  ("footer_html", 8, "rich"))}
+    list_template = "admin/print_templates/list.html"
     create_template = "admin/print_templates/create.html"
     edit_template = "admin/print_templates/edit.html"
     extra_css = [*RICH_TEXT_CSS, StaticUrl("css/print_template_editor.css")]
@@ -63,6 +65,9 @@ class PrintTemplateView(CrmModelView):
 
     def on_model_change(self, form, model, is_created):
         printing.save_template(model)
+
+    def tabs(self):
+        return order_tabs("templates")
 
     def placeholder_groups(self) -> dict[str, list]:
         """The picker's lists per 模板类型; the page shows the one of the chosen type."""

@@ -102,3 +102,13 @@ def test_the_print_permission_is_needed(client):
     assert client.get("/order-print/print?id=1&template_id=1").status_code == 403
     html = client.get("/order-picking/").get_data(as_text=True)
     assert 'href="/order-print/"' not in html
+
+
+def test_tabs_join_the_lists_the_print_screen_and_the_templates(client):
+    login(client)
+    html = client.get("/order-print/?status=shipped").get_data(as_text=True)
+    tabs = html[html.index('id="order-list-tabs"'):html.index("</ul>", html.index('id="order-list-tabs"'))]
+    assert 'href="/order-shipped/"' in tabs and 'href="/print-template/"' in tabs
+    html = client.get("/print-template/").get_data(as_text=True)
+    tabs = html[html.index('id="order-list-tabs"'):html.index("</ul>", html.index('id="order-list-tabs"'))]
+    assert 'href="/order-picking/"' in tabs and 'href="/order-print/"' in tabs and "默认配货单" in html
