@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.services.errors import ValidationFailed
-from app.services.orders import print_preview
+from app.services.orders import print_preview, quotes
+from app.services.orders.lines import LineInput
 from models.orders import OrderStatus
 from models.print_templates import PrintTemplate, TemplateKind
 from tests.helpers import PASSWORD, admin, login, make_employee, make_role
-from tests.order_factories import make_customer, make_order
+from tests.order_factories import make_customer, make_order, make_product
 
 EDITOR = ["print_template.view", "print_template.edit", "order.view"]
 
@@ -106,3 +107,17 @@ def test_saving_from_the_editor_still_sanitises(client):
 def test_an_over_long_part_is_refused_before_rendering(db):
     with pytest.raises(ValidationFailed, match="产品明细内容过长"):
         print_preview.draft(TemplateKind.PICKING, "", "x" * 20001, "")
+
+
+def test_preview_of_a_quote_template_with_a_real_quote(client):
+    customer, product = make_customer("深圳鼎显自动化设备有限公司"), make_product("星烛客户管理系统", "2200.00")
+    quote = quotes.create_quote(quotes.QuoteInput(customer.id, [LineInput(product.id, "1")], "陈军", "13798497581"),
+                                admin())
+    db.session.commit()
+    login(client)
+    data = draft(kind="quote", header_html="<p>{$QuoteCode$} {$CustomerName$} {$ContactName$}</p>",
+                 footer_html="<p>{$TotalAmountUpper$}</p>", preview_number=quote.number)
+    html = client.post("/print-template/preview", data=data).get_data(as_text=True)
+    assert f"{quote.number} 深圳鼎显自动化设备有限公司 陈军" in html and "贰仟贰佰元整" in html
+    data["preview_number"] = "XS2015030500001"  # an order number is no quote
+    assert client.post("/print-template/preview", data=data).status_code == 404
