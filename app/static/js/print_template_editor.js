@@ -19,6 +19,12 @@
   var parts = [];
   var last = null;
 
+  // Quill 2.0 writes every space as &nbsp;, so printed lines could not wrap: one space becomes a plain space,
+  // longer runs keep their width (a plain space followed by &nbsp;s).
+  function wrappable(html) {
+    return html.replace(/(?:&nbsp;)+/g, function (run) { return " " + run.slice(6); });
+  }
+
   function modeButton(label, mode) {
     var button = document.createElement("button");
     button.type = "button";
@@ -79,7 +85,7 @@
 
     part.editor.on("text-change", function (delta, old, source) {
       if (part.mode === "visual" && source === "user") {
-        area.value = part.editor.getLength() > 1 ? part.editor.getSemanticHTML() : "";
+        area.value = part.editor.getLength() > 1 ? wrappable(part.editor.getSemanticHTML()) : "";
       }
     });
     part.editor.on("selection-change", function (range) { if (range) { last = part; } });
