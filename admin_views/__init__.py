@@ -37,6 +37,7 @@ from admin_views.oa_calendar import ScheduleView
 from admin_views.oa_calendar import feed_bp as calendar_feed_bp
 from admin_views.oa_journals import WorkLogView, WorkPlanView
 from admin_views.oa_reminders import ReminderView
+from admin_views.order_print import OrderPrintView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
@@ -104,6 +105,7 @@ VIEWS = [
     (PendingOrderView, SalesOrder, "order_pending"),
     (PickingOrderView, SalesOrder, "order_picking"),
     (ShippedOrderView, SalesOrder, "order_shipped"),
+    (OrderPrintView, None, "order_print"),
     (CompletedOrderView, SalesOrder, "order_completed"),
     (ReturnOrderView, SalesOrder, "order_return"),
     (CancelledOrderView, SalesOrder, "order_cancelled"),

@@ -3,26 +3,23 @@
 Reached from the 模板管理 tab of the 正在配货/已经发货 lists, as in the manual, rather than from the menu.
 """
 
-from flask import url_for
+from flask import abort, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from admin_views.base import CrmModelView, PageRowAction, PostRowAction, format_datetime
-from app.services.orders import printing
+from admin_views.order_tabs import order_tabs
+from admin_views.rich_text import RICH_TEXT_CSS, StaticUrl
+from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.orders import print_preview, printing
 from app.services.orders.screens import PRINT_TEMPLATE
 from models.print_templates import PrintTemplate, TemplateKind
 
-
-def _help(kind_fields) -> str:
-    return "可用占位符：" + "、".join(f"{code}（{label}）" for code, label in kind_fields)
-
-
-ORDER_HELP = _help([(f"{{${k}$}}", v) for k, v in printing.ORDER_FIELDS.items()])
-QUOTE_HELP = _help([(f"{{${k}$}}", v) for k, v in printing.QUOTE_FIELDS.items()])
-LINE_HELP = ("产品明细为一个表格，含有以下占位符的那一行会按产品逐行重复：" + "、".join(
-    f"{{${k}$}}（{v}）" for k, v in printing.LINE_FIELDS.items()))
+LINE_HELP = "产品明细为一个表格，含有产品明细字段（如 {$ProductName$}）的那一行会按产品逐行重复。"
+PART_HELP = "在右侧“占位符”中点击即可插入到光标处；含表格的部分请在“源代码”中修改。"
 
 
 class PrintTemplateView(CrmModelView):
@@ -43,13 +40,20 @@ class PrintTemplateView(CrmModelView):
                  "coerce": lambda v: TemplateKind(v) if v else None},
         "name": {"validators": [DataRequired("模板名称不能为空"), Length(max=50, message="模板名称不能超过 50 个字")]},
         "is_default": {"label": "设为默认模板"},
-        "header_html": {"description": ORDER_HELP + "；报价单" + QUOTE_HELP},
+        "header_html": {"description": PART_HELP},
         "lines_html": {"description": LINE_HELP},
-        "footer_html": {"description": "底部同样可以使用上部的占位符。"},
+        "footer_html": {"description": "底部同样可以使用订单（报价单）字段。"},
     }
-    form_widget_args = {"header_html": {"rows": 10, "style": "font-family:monospace"},
-                        "lines_html": {"rows": 10, "style": "font-family:monospace"},
-                        "footer_html": {"rows": 6, "style": "font-family:monospace"}}
+    # data-print-editor: the part's editor (print_template_editor.js); "table" opens the 产品明细 part as source.
+    form_widget_args = {name: {"rows": rows, "data-print-editor": mode, "spellcheck": "false",
+                               "style": "font-family:monospace;font-size:12px"}
+                        for name, rows, mode in (("header_html", 12, "rich"), ("lines_html", 12, "table"),
+                                                 ("footer_html", 8, "rich"))}
+    list_template = "admin/print_templates/list.html"
+    create_template = "admin/print_templates/create.html"
+    edit_template = "admin/print_templates/edit.html"
+    extra_css = [*RICH_TEXT_CSS, StaticUrl("css/print_template_editor.css")]
+    extra_js = [StaticUrl("vendor/quill/quill.js"), StaticUrl("js/print_template_editor.js")]
     post_row_actions = (PostRowAction("make_default", "设为默认", "edit", visible=lambda row: not row.is_default),)
     page_row_actions = (PageRowAction(".preview", "预览", "view", id_arg="template_id"),)
 
@@ -61,6 +65,29 @@ class PrintTemplateView(CrmModelView):
 
     def on_model_change(self, form, model, is_created):
         printing.save_template(model)
+
+    def tabs(self):
+        return order_tabs("templates")
+
+    def placeholder_groups(self) -> dict[str, list]:
+        """The picker's lists per 模板类型; the page shows the one of the chosen type."""
+        return {kind.value: printing.placeholder_groups(kind) for kind in TemplateKind}
+
+    @expose("/preview", methods=["POST"])
+    def preview_draft(self):
+        """预览 of the form as typed (unsaved edits included), in a new tab; CSRF-checked like every POST."""
+        if not (self.allowed("add") or self.allowed("edit")):
+            abort(403)
+        form = request.form
+        try:
+            template, page, caption = print_preview.preview(form.get("kind"), form.get("header_html"),
+                                                            form.get("lines_html"), form.get("footer_html"),
+                                                            form.get("preview_number"), current_user)
+        except DomainError as exc:
+            code = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 400
+            return render_template("error.html", code=code, message=exc.message), code
+        return self.render("print/document.html", pages=[page], title=f"{template.kind.label}模板预览（{caption}）",
+                           current_template=None, templates=[], caption=caption)
 
     @expose("/preview/<int:template_id>")
     def preview(self, template_id):

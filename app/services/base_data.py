@@ -76,15 +76,6 @@ def tree_order(rows) -> list[tuple[object, int]]:
     return ordered
 
 
-def tree_path(obj, separator: str = " / ") -> str:
-    names, seen = [], set()
-    while obj is not None and obj.id not in seen:
-        seen.add(obj.id)
-        names.append(obj.name)
-        obj = obj.parent
-    return separator.join(reversed(names))
-
-
 def guard_builtin_logistics(company: LogisticsCompany, new_name: str | None = None, deleting=False):
     """The built-in 无需物流 can be neither renamed nor deleted (manual 9.6)."""
     if not company.is_builtin:

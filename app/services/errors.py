@@ -4,8 +4,6 @@
 class DomainError(Exception):
     """A business rule refused the action; the message is shown to the user as is."""
 
-    status_code = 400
-
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
@@ -16,12 +14,8 @@ class ValidationFailed(DomainError):
 
 
 class NotFound(DomainError):
-    status_code = 404
+    """Views answer 404: the record does not exist for this user (also when it lies outside the data scope)."""
 
 
 class Forbidden(DomainError):
-    status_code = 403
-
-
-class Conflict(DomainError):
-    status_code = 409
+    """Views answer 403: the user lacks the permission."""

@@ -223,7 +223,3 @@ def transfer_records(from_ids: list[int], to_employee: Employee) -> int:
         moved += result.rowcount or 0
     db.session.flush()
     return moved
-
-
-def subordinate_role_ids(role_id: int) -> set[int]:
-    return descendant_role_ids(role_id)

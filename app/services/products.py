@@ -50,17 +50,6 @@ def ensure_deletable(product: Product) -> None:
         raise ValidationFailed(f"产品“{product.name}”已被{used_by}使用，不能删除；如不再销售，请将其下架")
 
 
-def delete_products(ids: list[int]) -> int:
-    """Delete products never used by a document; refuse the whole batch otherwise."""
-    products = db.session.scalars(select(Product).where(Product.id.in_(ids))).all()
-    for product in products:
-        ensure_deletable(product)
-    for product in products:
-        db.session.delete(product)
-    db.session.flush()
-    return len(products)
-
-
 def ensure_sellable(product: Product | None) -> Product:
     """Off-shelf products cannot be sold or purchased (manual 3.4.7)."""
     if product is None:

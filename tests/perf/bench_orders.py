@@ -129,6 +129,10 @@ def run(scale: int = 1_000_000) -> list[str]:
             ("综合查询: number search", f"/order-query/?search={sample[:12]}"),
             (f"综合查询: 收货人 {receiver}", f"/order-query/?search={receiver}"),
             ("综合查询: 收货人 surname 王", "/order-query/?search=王"),
+            ("订单打印: every printable status", "/order-print/"),
+            ("订单打印: 已经发货 page 20", "/order-print/?status=shipped&page=20"),
+            ("订单打印: 客户名称 search", "/order-print/?q=客户12345有限公司"),
+            ("订单打印: number search", f"/order-print/?q={sample[:12]}"),
         ]
     lines = [f"orders: {scale:,} orders built in {build_seconds:.1f} s ({backend}); every page includes the sums row"]
     with app.app_context():

@@ -55,3 +55,13 @@ def test_placeholders_in_links_carry_no_script(app, client, db, remark):
             if name in ("href", "src"):
                 assert not (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")), value
     assert "https://example.com/" + order.number in body  # ordinary links still work
+
+
+def test_preview_of_unsaved_edits_needs_the_csrf_token(client, db):
+    from tests.security.conftest import post
+
+    secure_login(client)
+    data = {"kind": "picking", "header_html": "<p>{$OrderCode$}</p>", "lines_html": "", "footer_html": ""}
+    assert client.post("/print-template/preview", data=data).status_code == 400
+    response = post(client, "/print-template/preview", data=data)
+    assert response.status_code == 200 and "XS2015030500001" in response.get_data(as_text=True)

@@ -62,13 +62,3 @@ def check_duplicates(values: dict, exclude_id: int | None = None) -> None:
     found = find_duplicate(values, exclude_id)
     if found:
         raise ValidationFailed(duplicate_message(*found))
-
-
-def file_keys(values: dict) -> list[tuple[str, str, str]]:
-    """(field, refusal word, normalised value) keys of a row, for duplicates inside an import file."""
-    keys = []
-    for field, word in checked_fields():
-        value = normalised(field, values.get(field))
-        if value:
-            keys.append(("phone" if field in PHONE_FIELDS else field, word, value))
-    return keys

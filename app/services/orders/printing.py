@@ -60,9 +60,13 @@ PLACEHOLDER = re.compile(r"\{\$([A-Za-z]+)\$\}")
 ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S | re.I)
 
 
-def placeholder_help(kind: TemplateKind) -> list[tuple[str, str]]:
+def placeholder_groups(kind: TemplateKind) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The 占位符 a template of this kind understands, for the editor's picker: the document's fields, then
+    the 产品明细 fields (a table row holding one of them is repeated per line)."""
     fields = QUOTE_FIELDS if kind == TemplateKind.QUOTE else ORDER_FIELDS
-    return [(f"{{${name}$}}", label) for name, label in {**fields, **LINE_FIELDS}.items()]
+    document = "报价单字段" if kind == TemplateKind.QUOTE else "订单字段"
+    return [(document, [(f"{{${name}$}}", label) for name, label in fields.items()]),
+            ("产品明细字段", [(f"{{${name}$}}", label) for name, label in LINE_FIELDS.items()])]
 
 
 def sanitise(html: str | None, label: str = "模板") -> str:

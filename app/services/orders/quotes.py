@@ -114,12 +114,6 @@ def copy_quote(quote: Quote, actor) -> Quote:
     return create_quote(data, actor)
 
 
-def delete_quote(quote: Quote, actor) -> None:
-    ensure_quote_access(quote, actor, "delete")
-    db.session.delete(quote)
-    db.session.flush()
-
-
 def convert_to_order(quote: Quote, actor, note: str | None = None) -> SalesOrder:
     """转为销售: a 等待审核 order with the quote's lines and prices; the quote leaves 销售报价 (once)."""
     advance_one(QUOTE_FLOW, quote, "convert", actor, note)
