@@ -1,12 +1,15 @@
-"""库存管理 in the browser: 采购进货 with the product picker -> 通过审核 -> ship an order -> return it -> 库存盘点,
+"""库存管理 in the browser: 采购进货 with the product picker -> 通过审核 -> ship an order -> its return -> 库存盘点,
 checking 当前库存, 库存均价 and 库存流水 on screen at each step."""
 
 from playwright.sync_api import expect
 
 from app.extensions import db
+from app.services.orders.returns import create_return
+from app.services.orders.workflow import transition
 from models.orders import OrderStatus
+from tests.helpers import admin
 from tests.inventory_factories import supplier
-from tests.order_factories import make_customer, make_order, make_product
+from tests.order_factories import make_customer, make_order, make_product, order_input
 
 
 def _stock_row(page, live, code):
@@ -73,12 +76,25 @@ def test_purchase_approve_ship_return_and_stocktake(admin_page, live):
     expect(row.locator(".col-average_cost")).to_have_text("115.0000")
     expect(row.locator(".col-value")).to_have_text("1725.00")
 
-    # 库存盘点: 开始盘点, count 14 (盘负 1), 通过审核.
+    # The customer sends 1 back: the return order's 订单完成 posts 退货入库 at the current average.
+    db.session.expire_all()  # the browser shipped it
+    back = create_return(order_input(customer, [(item, "1", "200.00")]), admin(), original_order_id=order.id)
+    for step in ("approve", "ship"):
+        transition(back, step, admin())
+    db.session.commit()
+    page.goto(f"{live}/order/{back.id}")
+    page.click("[data-transition=complete]")
+    expect(page.locator("#order-status")).to_have_text("交易完成")
+    row = _stock_row(page, live, "rjy")
+    expect(row.locator(".col-quantity")).to_have_text("16.00")
+    expect(row.locator(".col-average_cost")).to_have_text("115.0000")
+
+    # 库存盘点: 开始盘点, count 14 (盘负 2), 通过审核.
     page.goto(f"{live}/stocktake/")
     page.click("#add-record")
     page.click("#stocktake-begin")
     line = page.locator("#stocktake-lines tr[data-code='rjy']")
-    expect(line.locator(".book")).to_have_text("15.00")
+    expect(line.locator(".book")).to_have_text("16.00")
     line.locator(".actual").fill("14")
     expect(line.locator(".result")).to_have_text("盘负")
     page.screenshot(path="/tmp/e2e-stocktake.png", full_page=True)
@@ -94,9 +110,9 @@ def test_purchase_approve_ship_return_and_stocktake(admin_page, live):
     # 库存流水: every movement with its balance and a link to its document.
     page.goto(f"{live}/stock-movement/?search=rjy")
     kinds = page.locator("table.model-list tbody td.col-kind").all_inner_texts()
-    assert kinds == ["库存盘负", "销售出库", "采购进货", "采购进货"]
+    assert kinds == ["库存盘负", "退货入库", "销售出库", "采购进货", "采购进货"]
     balances = page.locator("table.model-list tbody td.col-balance_after").all_inner_texts()
-    assert balances == ["14.00", "15.00", "20.00", "10.00"]
+    assert balances == ["14.00", "16.00", "15.00", "20.00", "10.00"]
     page.screenshot(path="/tmp/e2e-ledger.png", full_page=True)
     page.click(f"table.model-list >> text={number}")
     expect(page.locator("#doc-number")).to_have_text(number)
