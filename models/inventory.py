@@ -55,7 +55,7 @@ class StockBalance(db.Model):
     __table_args__ = (
         UniqueConstraint("warehouse_id", "product_id", name="uq_stock_balances_warehouse_product"),
         Index("ix_stock_balances_product", "product_id", "warehouse_id"),
-        {"info": {"label": "当前库存"}},
+        {"info": {"label": "当前库存", "init_group": "库存"}},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), nullable=False)
@@ -79,7 +79,7 @@ class StockMovement(db.Model):
         Index("ix_stock_movements_product", "product_id", "warehouse_id", "created_at", "id"),
         Index("ix_stock_movements_kind", "kind", "created_at", "id"),
         Index("ix_stock_movements_doc", "doc_type", "doc_id"),
-        {"info": {"label": "库存流水"}},
+        {"info": {"label": "库存流水", "init_group": "库存"}},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
@@ -189,7 +189,7 @@ class Purchase(InventoryDocumentMixin, db.Model):
     """采购进货单 (12.1): 应付 = sum of lines; 欠款 = 应付 - 实付 - 优惠."""
 
     __tablename__ = "purchases"
-    __table_args__ = (Index("ix_purchases_status_id", "status", "id"), {"info": {"label": "采购进货单"}})
+    __table_args__ = (Index("ix_purchases_status_id", "status", "id"), {"info": {"label": "采购进货单", "init_group": "采购"}})
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), nullable=False, index=True)
     supplier = relationship("Supplier", lazy="joined", innerjoin=True)
     received_on: Mapped[date] = mapped_column(Date, nullable=False)
@@ -242,7 +242,8 @@ class PurchaseReturn(InventoryDocumentMixin, db.Model):
     """采购退货单 (12.2): goods sent back to the supplier from 退货仓库."""
 
     __tablename__ = "purchase_returns"
-    __table_args__ = (Index("ix_purchase_returns_status_id", "status", "id"), {"info": {"label": "采购退货单"}})
+    __table_args__ = (Index("ix_purchase_returns_status_id", "status", "id"),
+                      {"info": {"label": "采购退货单", "init_group": "采购"}})
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), nullable=False, index=True)
     supplier = relationship("Supplier", lazy="joined", innerjoin=True)
     returned_on: Mapped[date] = mapped_column(Date, nullable=False)
@@ -276,7 +277,7 @@ class Stocktake(InventoryDocumentMixin, db.Model):
     """库存盘点单 (12.3): book quantities loaded at 开始盘点 (started_at), actual quantities entered."""
 
     __tablename__ = "stocktakes"
-    __table_args__ = (Index("ix_stocktakes_status_id", "status", "id"), {"info": {"label": "库存盘点单"}})
+    __table_args__ = (Index("ix_stocktakes_status_id", "status", "id"), {"info": {"label": "库存盘点单", "init_group": "库存"}})
     started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     moved_since_start: Mapped[int] = mapped_column(nullable=False, default=0)  # counted at approval
     lines: Mapped[list["StocktakeLine"]] = relationship(back_populates="stocktake", cascade="all, delete-orphan",
