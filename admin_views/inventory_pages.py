@@ -94,7 +94,8 @@ class DocumentPages(SecuredView):
         self.require("add")
         if request.method == "POST":
             with committed() as outcome:
-                doc = documents.create_document(self.flow, input_from(request.form), current_user)
+                doc = documents.create_document(self.flow, input_from(request.form), current_user,
+                                                notify=request.form.get("notify_approvers") == "1")
                 outcome.message = f"{self.noun} {doc.number} 已保存，等待审核"
             if not outcome.failed:
                 return redirect(url_for(".detail", doc_id=doc.id))

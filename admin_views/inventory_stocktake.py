@@ -75,7 +75,8 @@ class StocktakePagesView(SecuredView):
             counts = {key[len(COUNT_PREFIX):]: value for key, value in request.form.items()
                       if key.startswith(COUNT_PREFIX)}
             with committed() as outcome:
-                stocktakes.save_counts(sheet.id, counts, current_user, request.form.get("remark"))
+                stocktakes.save_counts(sheet.id, counts, current_user, request.form.get("remark"),
+                                       notify=request.form.get("notify_approvers") == "1")
                 outcome.message = f"盘点单 {sheet.number} 已保存"
             if not outcome.failed:
                 return redirect(url_for(".detail", doc_id=sheet.id))

@@ -311,3 +311,24 @@ def test_current_stock_negative_in_red_totals_and_search(client):
     assert "销售出库" in sale and "/order/" in sale
     exact = client.get("/stock-movement/?flt0_2=ZT130").get_data(as_text=True)
     assert "ZT1300" not in exact.split("</thead>")[1]
+
+
+def test_sms_to_the_approvers_only_when_ticked(client, monkeypatch):
+    from app.services.sms import notices
+
+    sent = []
+    monkeypatch.setattr(notices, "document_submitted", lambda *args: sent.append(args))
+    item = product()
+    db.session.commit()
+    login(client)
+    client.post("/purchase-pages/add", data=purchase_form(item))
+    assert sent == []
+    client.post("/purchase-pages/add", data=purchase_form(item, notify_approvers="1"))
+    doc = db.session.scalars(select(Purchase).order_by(Purchase.id.desc())).first()
+    assert [(kind, number, amount, permission) for kind, _id, number, amount, _who, permission in sent] == [
+        ("purchase", doc.number, Decimal("1000.00"), "purchase.approve")]
+    client.post("/purchase-return-pages/add", data=purchase_form(item, "1", "5.00", notify_approvers="1"))
+    sheet = make_stocktake()
+    db.session.commit()
+    client.post(f"/stocktake-pages/{sheet.id}/edit", data={"notify_approvers": "1"})
+    assert [args[0] for args in sent] == ["purchase", "purchase_return", "stocktake"]

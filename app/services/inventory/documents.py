@@ -156,7 +156,14 @@ def _apply(doc, data: DocumentInput, flow: DocumentType) -> None:
     _fill_lines(doc, PurchaseLine if is_purchase else PurchaseReturnLine, priced)
 
 
-def create_document(flow: DocumentType, data: DocumentInput, actor):
+def notify_approvers(flow: DocumentType, doc, amount, actor) -> None:
+    """短信通知审单人审核 (fig. 12-2): the 审核提醒 of 提醒设置 to everyone who may approve, when it is switched on."""
+    from app.services.sms import notices
+
+    notices.document_submitted(flow.code, doc.id, doc.number, amount, actor, f"{flow.code}.approve")
+
+
+def create_document(flow: DocumentType, data: DocumentInput, actor, notify: bool = False):
     """A new pending 采购进货单 or 采购退货单, numbered JH/TH + yyyymmdd + 3 digits."""
     require_permission(flow, actor, "add")
     doc = flow.model(number=provisional_number(), status=PENDING, created_by_id=actor.id)
@@ -166,6 +173,8 @@ def create_document(flow: DocumentType, data: DocumentInput, actor):
     doc.number = next_number(PREFIX[flow.code])
     flow.write_log(doc, actor, "新建", None, PENDING)
     db.session.flush()
+    if notify:
+        notify_approvers(flow, doc, doc.payable if flow is PURCHASE_FLOW else doc.total, actor)
     return doc
 
 

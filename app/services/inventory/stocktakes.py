@@ -12,7 +12,13 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.services.errors import ValidationFailed
-from app.services.inventory.documents import claim_pending, clean_remark, pick_warehouse, require_permission
+from app.services.inventory.documents import (
+    claim_pending,
+    clean_remark,
+    notify_approvers,
+    pick_warehouse,
+    require_permission,
+)
 from app.services.inventory.flow import PENDING, STOCKTAKE_FLOW
 from app.services.numbering import next_number, provisional_number
 from app.services.orders.totals import parse_decimal
@@ -76,7 +82,7 @@ def parse_actual(value, position: int) -> Decimal:
     return quantity.quantize(QUANTITY_STEP)
 
 
-def save_counts(stocktake_id, counts: dict, actor, remark: str | None = None) -> Stocktake:
+def save_counts(stocktake_id, counts: dict, actor, remark: str | None = None, notify: bool = False) -> Stocktake:
     """Enter actual quantities: `counts` maps line id (as the form sends it) to the counted quantity."""
     stocktake = STOCKTAKE_FLOW.get(stocktake_id, actor, "edit")
     STOCKTAKE_FLOW.ensure("edit", stocktake, "修改")
@@ -96,6 +102,8 @@ def save_counts(stocktake_id, counts: dict, actor, remark: str | None = None) ->
             changed += 1
     STOCKTAKE_FLOW.write_log(stocktake, actor, "修改", None, None, f"修改 {changed} 行实际库存")
     db.session.flush()
+    if notify:
+        notify_approvers(STOCKTAKE_FLOW, stocktake, 0, actor)
     return stocktake
 
 
