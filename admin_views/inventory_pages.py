@@ -10,6 +10,7 @@ from admin_views.base import SecuredView
 from admin_views.transactions import committed
 from admin_views.workflow import state_labels, step_buttons
 from app.extensions import db
+from app.security.permissions import can
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.inventory import documents, payments, queries
 from app.services.inventory.flow import PURCHASE_FLOW, RETURN_FLOW
@@ -176,6 +177,19 @@ class DocumentPages(SecuredView):
             abort(403)
         warehouse_id = parse_record_id(request.args.get("warehouse_id"))
         return jsonify(results=queries.pick_products(request.args.get("q") or "", warehouse_id))
+
+
+    @expose("/lookup/history")
+    def purchase_history(self):
+        """进货记录 of one product (fig. 12-2): its latest purchase lines, newest first."""
+        if not (self.allowed("add") or self.allowed("edit")) or not can("purchase.view"):
+            abort(403)
+        key = parse_record_id(request.args.get("product_id"))
+        if key is None:
+            abort(404)
+        return jsonify(results=[{"number": doc.number, "day": doc.received_on.isoformat(), "supplier": doc.supplier.name,
+                                 "status": doc.status.label, "unit_price": f"{line.unit_price:.2f}",
+                                 "quantity": f"{line.quantity:.2f}"} for doc, line in queries.purchase_history(key)])
 
 
 class PurchasePagesView(DocumentPages):

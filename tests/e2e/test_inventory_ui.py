@@ -56,6 +56,8 @@ def test_purchase_approve_ship_return_and_stocktake(admin_page, live):
     page.click("#product-search")
     expect(page.locator(".picker-row").first).to_contain_text("100.00")  # 上次进价
     expect(page.locator(".picker-row").first).to_contain_text("10.00")  # 当前库存
+    page.locator(".picker-row .picker-history").first.click()
+    expect(page.locator("#history-table")).to_contain_text(number)  # 进货记录
     page.locator(".picker-row .picker-add").first.click()
     page.fill("#line-body .line-price", "130.00")
     page.fill("#line-body .line-quantity", "10")

@@ -332,3 +332,19 @@ def test_sms_to_the_approvers_only_when_ticked(client, monkeypatch):
     db.session.commit()
     client.post(f"/stocktake-pages/{sheet.id}/edit", data={"notify_approvers": "1"})
     assert [args[0] for args in sent] == ["purchase", "purchase_return", "stocktake"]
+
+
+def test_purchase_history_of_a_product(client):
+    item = product("热灸油")
+    first = make_purchase([(item, 900, "15.00")], approve=True)
+    second = make_purchase([(item, 100, "16.50")])
+    db.session.commit()
+    login(client)
+    found = client.get(f"/purchase-pages/lookup/history?product_id={item.id}").get_json()["results"]
+    assert [(r["number"], r["unit_price"], r["status"]) for r in found] == [
+        (second.number, "16.50", "待审核"), (first.number, "15.00", "已审核")]
+    assert client.get("/purchase-pages/lookup/history?product_id=abc").status_code == 404
+    clerk("nobody", ["purchase.view"])
+    other = client.application.test_client()
+    login(other, "nobody", PASSWORD)
+    assert other.get(f"/purchase-pages/lookup/history?product_id={item.id}").status_code == 403
