@@ -24,6 +24,17 @@ from admin_views.customer_settings import CheckSettingsView, CustomerFieldView, 
 from admin_views.customers import CustomerView
 from admin_views.home import HomeView
 from admin_views.input import CleanRequest
+from admin_views.inventory_lists import (
+    ApprovedPurchaseView,
+    ApprovedReturnView,
+    ApprovedStocktakeView,
+    PendingPurchaseView,
+    PendingReturnView,
+    PendingStocktakeView,
+)
+from admin_views.inventory_pages import PurchasePagesView, ReturnPagesView
+from admin_views.inventory_stock import StockBalanceView, StockMovementView
+from admin_views.inventory_stocktake import StocktakePagesView
 from admin_views.mail_accounts import MailAccountView
 from admin_views.mail_outbox import MailOutboxView
 from admin_views.mail_send import SendMailView
@@ -85,6 +96,7 @@ from models import (
     Warehouse,
 )
 from models.customers import Customer, CustomerField, CustomerShare, FollowUp
+from models.inventory import Purchase, PurchaseReturn, StockBalance, StockMovement, Stocktake
 from models.mail import MailAccount, MailMessage
 from models.maintenance import AuditEntry
 from models.oa import Announcement, WorkLog, WorkPlan
@@ -152,6 +164,18 @@ VIEWS = [
     (SmsBalanceView, None, "sms_balance"),
     (SmsTemplateView, SmsTemplate, "sms_template"),
     (SmsReminderSettingsView, None, "sms_reminder_settings"),
+    # 库存管理 (ch. 12): 采购进货管理, 采购退货管理, 库存盘点管理, 当前库存查询, 库存流水查询, 仓库信息管理, 供应商管理.
+    (PendingPurchaseView, Purchase, "purchase"),
+    (ApprovedPurchaseView, Purchase, "purchase_approved"),
+    (PurchasePagesView, None, "purchase_pages"),
+    (PendingReturnView, PurchaseReturn, "purchase_return"),
+    (ApprovedReturnView, PurchaseReturn, "purchase_return_approved"),
+    (ReturnPagesView, None, "purchase_return_pages"),
+    (PendingStocktakeView, Stocktake, "stocktake"),
+    (ApprovedStocktakeView, Stocktake, "stocktake_approved"),
+    (StocktakePagesView, None, "stocktake_pages"),
+    (StockBalanceView, StockBalance, "stock"),
+    (StockMovementView, StockMovement, "stock_movement"),
     (WarehouseView, Warehouse, "warehouse"),
     (SupplierView, Supplier, "supplier"),
 ]

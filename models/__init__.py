@@ -12,6 +12,20 @@ from models.base_data import (
     Warehouse,
 )
 from models.customers import Customer  # noqa: F401  (and every other customer table)
+from models.inventory import (  # noqa: F401
+    Purchase,
+    PurchaseLine,
+    PurchaseLog,
+    PurchasePayment,
+    PurchaseReturn,
+    PurchaseReturnLine,
+    PurchaseReturnLog,
+    StockBalance,
+    StockMovement,
+    Stocktake,
+    StocktakeLine,
+    StocktakeLog,
+)
 from models.mail import MailAccount, MailAttachment, MailMessage  # noqa: F401
 from models.maintenance import AuditEntry  # noqa: F401
 from models.numbering import DocumentCounter

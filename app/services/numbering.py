@@ -18,7 +18,7 @@ from app.timeutil import local_today
 from models.numbering import DocumentCounter
 
 # prefix -> digits of the counter; the date part is yyyymmdd (manual ch. 4, 5, 12).
-DAILY_FORMATS = {"CT": 5, "XS": 5, "BJ": 5, "JH": 3, "PD": 3}
+DAILY_FORMATS = {"CT": 5, "XS": 5, "BJ": 5, "JH": 3, "PD": 3, "TH": 3}  # TH: 采购退货单 (the manual shows no prefix)
 TRACKING_PREFIX = "LP"
 TRACKING_DIGITS = 10
 TICKET_COUNTER = "GD"  # 工单号: one sequence for the life of the system (the manual shows 10, 11 ...)

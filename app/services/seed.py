@@ -8,6 +8,7 @@ from app.extensions import db
 from app.security.scope import set_role_scope
 from app.services.accounts import hash_password
 from app.services.customers.settings import ensure_settings
+from app.services.inventory import flow as _inventory_flow  # noqa: F401  (registers the inventory codes)
 from app.services.oa import MANAGER_PERMISSIONS, SCOPED_MODULES, STAFF_PERMISSIONS
 from app.services.orders.seed import seed_print_templates
 from app.services.sms.templates import seed_system_templates
@@ -43,6 +44,14 @@ SALES_MANAGER = SALES_REP + [
 SALES_DIRECTOR = SALES_MANAGER + [
     "customer.delete", "follow_up.delete", "order.ship", "order.complete", "order.cancel", "product.export",
 ]
+SALES_DIRECTOR += ["stock.view"]  # 当前库存查询 / 库存流水查询, read only
+# 仓储部: enters and approves 采购进货单, 采购退货单 and 库存盘点单, pays suppliers, reads the stock screens.
+WAREHOUSE_KEEPER = [
+    *(f"{screen}.{action}" for screen in ("purchase", "purchase_return", "stocktake")
+      for action in ("view", "add", "edit", "delete", "export", "print", "approve")),
+    "purchase.pay", "stock.view", "stock.export", "warehouse.view", "supplier.view", "supplier.add", "supplier.edit",
+    "product.view", "employee.view", "employee.edit", *STAFF_PERMISSIONS,
+]
 # name -> (parent, department, description, permissions, data scope of record-owning screens)
 ROLES = {
     "销售总监": (None, "销售部", "管理全部销售人员", SALES_DIRECTOR, DataScope.ALL),
@@ -50,6 +59,7 @@ ROLES = {
     "销售一部销售员": ("销售一部经理", "销售一部", "只查看自己的客户", SALES_REP, DataScope.SELF),
     "销售二部经理": ("销售总监", "销售二部", "查看自己及下属的客户", SALES_MANAGER, DataScope.SUBORDINATES),
     "销售二部销售员": ("销售二部经理", "销售二部", "只查看自己的客户", SALES_REP, DataScope.SELF),
+    "仓库管理员": (None, "仓储部", "采购进货、采购退货、库存盘点与库存查询", WAREHOUSE_KEEPER, DataScope.SELF),
 }
 ADMIN_USERNAME = "admin"
 

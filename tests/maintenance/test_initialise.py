@@ -24,7 +24,7 @@ def fresh_backup():
 
 
 def test_groups_come_from_the_metadata(db):
-    assert initialise.groups()[:3] == ["客户信息", "订单信息", "日志"]
+    assert initialise.groups()[:5] == ["客户信息", "订单信息", "库存", "采购", "日志"]
     table = Product.__table__
     table.info["init_group"] = "产品"  # a module joins by declaring its group
     try:
@@ -89,3 +89,18 @@ def test_a_backup_of_the_last_hour_is_required(db, maintenance_dirs):
     with pytest.raises(MaintenanceError, match="请选择"):
         fresh_backup()
         initialise.initialise(["不存在的项目"], admin(), ADMIN_PASSWORD, "初始化")
+
+
+def test_stock_and_purchases_are_wiped_without_orphans(db, maintenance_dirs):
+    from models.inventory import Purchase, PurchaseLine, StockBalance, StockMovement, Stocktake
+    from tests.inventory_factories import make_purchase, make_stocktake, product
+
+    item = product()
+    make_purchase([(item, 3, "10.00")], approve=True)
+    make_stocktake()
+    _db.session.commit()
+    fresh_backup()
+    initialise.initialise(["库存", "采购"], admin(), ADMIN_PASSWORD, "初始化")
+    _db.session.commit()
+    assert [count(m) for m in (StockBalance, StockMovement, Stocktake, Purchase, PurchaseLine)] == [0] * 5
+    assert count(Product) >= 1 and initialise.orphans() == []

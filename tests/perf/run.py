@@ -20,6 +20,7 @@ SUITES = {
     "backup": ("tests.perf.bench_backup", "BENCH_CUSTOMERS", 1_000_000),
     "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
     "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
+    "inventory": ("tests.perf.bench_inventory", "BENCH_MOVEMENTS", 5_000_000),
 }
 
 

@@ -39,3 +39,15 @@ def test_seeded_sales_tree_scopes(db):
     assert other_rep.id not in visible_owner_ids(manager, "order")
     assert "order.approve" in {p.code for p in roles["销售一部经理"].permissions}
     assert "order.approve" not in {p.code for p in roles["销售一部销售员"].permissions}
+
+
+def test_seeded_warehouse_keeper_runs_the_inventory(db):
+    from app.security.permissions import can
+
+    roles = {r.name: r for r in db.session.scalars(select(Role))}
+    keeper = make_employee("k", role=roles["仓库管理员"])
+    rep = make_employee("r2", role=roles["销售一部销售员"])
+    for code in ("purchase.approve", "purchase.pay", "purchase_return.approve", "stocktake.approve", "stock.view"):
+        assert can(code, keeper), code
+        assert not can(code, rep), code
+    assert can("stock.view", make_employee("d2", role=roles["销售总监"]))

@@ -28,6 +28,16 @@ def _sms_order_approved(change: workflow.Change) -> None:
     notices.order_approved(change.doc, change.actor)
 
 
+def _post_stock(change: workflow.Change) -> None:
+    """发货 posts 销售出库; a 销售退货's 订单完成 posts 退货入库 (app/services/inventory/postings.py)."""
+    from app.services.inventory import postings
+
+    if change.step.name == "ship":
+        postings.post_order_shipped(change.doc, change.actor)
+    elif change.step.name == "complete":
+        postings.post_return_completed(change.doc, change.actor)
+
+
 ORDER_FLOW = DocumentType(
     code="order", label="订单", screen_label="销售订单", module="订单管理", model=SalesOrder, log=OrderLog,
     log_key="order_id", states=OrderStatus, scope_module=SCOPE_MODULE,
@@ -53,7 +63,7 @@ ORDER_FLOW = DocumentType(
         "return": When({SHIPPED, COMPLETED}, lambda order: not order.is_return),
     },
     after_every=[_move_sums],
-    after={"approve": [_sms_order_approved]},
+    after={"approve": [_sms_order_approved], "ship": [_post_stock], "complete": [_post_stock]},
 )
 
 
