@@ -1,7 +1,7 @@
 """deferred jobs
 
 Revision ID: 0015_deferred_jobs
-Revises: 0011_tickets
+Revises: 0012_inventory
 Create Date: 2026-12-02 01:20:00
 
 Background jobs that could not be queued while Redis was unreachable wait in this table until it answers.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_deferred_jobs'
-down_revision = '0011_tickets'
+down_revision = '0012_inventory'
 branch_labels = None
 depends_on = None
 
