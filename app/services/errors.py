@@ -19,3 +19,7 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     """Views answer 403: the user lacks the permission."""
+
+
+class Conflict(DomainError):
+    """Someone else changed the record at the same moment; trying again is safe."""
