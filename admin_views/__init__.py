@@ -40,13 +40,13 @@ from admin_views.oa_reminders import ReminderView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
-    OrderQueryView,
     PendingOrderView,
     PickingOrderView,
     ReturnOrderView,
     ShippedOrderView,
 )
 from admin_views.orders_pages import OrderPagesView
+from admin_views.orders_query import OrderQueryView
 from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView

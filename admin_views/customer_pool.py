@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from admin_views.base import CrmModelView, PostRowAction, form_id, format_datetime
 from admin_views.customer_forms import choice_lists
+from admin_views.customer_list import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
 from admin_views.customer_search import CustomerIndexSearchMixin
-from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
 from admin_views.input import parse_id, parse_ids
 from admin_views.transactions import committed
 from app.extensions import db
