@@ -22,6 +22,7 @@ from admin_views.base_data import CRUD, TreeListMixin
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
 from admin_views.oa_journals import EMPLOYEE_WORKLOG_LINK
+from admin_views.quick_filters import quick_filters
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
@@ -251,6 +252,7 @@ class EmployeeView(CrmModelView):
 
     def render(self, template, **kwargs):
         if template == self.list_template:
+            kwargs["quick_filters"] = quick_filters(self, ("所属部门",))
             kwargs["transfer_targets"] = db.session.scalars(
                 select(Employee).where(Employee.is_enabled.is_(True)).order_by(Employee.id)).all()
         return super().render(template, **kwargs)

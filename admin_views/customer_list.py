@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from admin_views.base import lazy_options, parse_id, row_url
 from admin_views.filters import LocalDateBetweenFilter, local_date_filters
+from admin_views.quick_filters import quick_filters
 from app.extensions import db
 from app.security.permissions import can
 from app.services import customer_extensions
@@ -223,7 +224,11 @@ class CustomerListMixin:
     def list_tabs(self):
         return []
 
+    quick_filter_names = ("客户类别", "客户来源")
+
     def render(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs.setdefault("quick_filters", quick_filters(self, self.quick_filter_names))
         kwargs.setdefault("quick_views", customer_extensions.quick_views())
         kwargs.setdefault("list_tabs", self.list_tabs())
         return super().render(template, **kwargs)
