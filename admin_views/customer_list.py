@@ -77,7 +77,7 @@ def _names(model):
     return cache[model]
 
 
-def _choices(model):
+def lookup_choices(model):
     return lazy_options(lambda: [(str(i), n) for i, n in _lookup_rows(model)])
 
 
@@ -149,9 +149,9 @@ class CustomerListMixin:
     column_labels = CUSTOMER_LABELS
     column_formatters = CUSTOMER_FORMATTERS
     column_filters = (
-        IntEqualFilter(Customer.category_id, "客户类别", options=_choices(CustomerCategory)),
-        IntEqualFilter(Customer.source_id, "客户来源", options=_choices(CustomerSource)),
-        IntEqualFilter(Customer.owner_id, "客服专员", options=_choices(Employee)),
+        IntEqualFilter(Customer.category_id, "客户类别", options=lookup_choices(CustomerCategory)),
+        IntEqualFilter(Customer.source_id, "客户来源", options=lookup_choices(CustomerSource)),
+        IntEqualFilter(Customer.owner_id, "客服专员", options=lookup_choices(Employee)),
         FilterEqual(Customer.province, "省份"),
         FilterEqual(Customer.city, "城市"),
         LocalDateBetweenFilter(Customer.created_at, "建档时间"),

@@ -4,6 +4,7 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 import jobs.customers  # noqa: F401  (registers `flask crm recycle-customers` and `remind-follow-ups`)
@@ -32,6 +33,18 @@ from models.customers import (
     CustomerDocumentFile,
     FollowUp,
 )
+
+FOLLOW_UP_PAGE = 50
+
+
+def qq_link(qq: str | None):
+    """A QQ number (digits only) opens a chat; anything else (a 旺旺 name) stays text."""
+    qq = (qq or "").strip()
+    if not (qq.isascii() and qq.isdigit() and 5 <= len(qq) <= 12):
+        return qq
+    url = f"https://wpa.qq.com/msgrd?v=3&uin={qq}&site=qq&menu=yes"
+    return Markup(f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer" class="qq-link" '
+                  f'title="QQ 在线交谈">{escape(qq)}</a>')
 
 
 class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmModelView):
@@ -119,8 +132,11 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
     def details_view(self):
         customer = self.visible_customer(request.args.get("id"))
         tabs = [tab for tab in customer_extensions.detail_tabs() if tab.permission is None or can(tab.permission)]
+        follow_up_page = min(parse_id(request.args.get("fpage")) or 0, 100_000)
         follow_ups = db.session.scalars(select(FollowUp).where(FollowUp.customer_id == customer.id)
-                                        .order_by(FollowUp.contacted_at.desc(), FollowUp.id.desc()).limit(50)).all()
+                                        .order_by(FollowUp.contacted_at.desc(), FollowUp.id.desc())
+                                        .offset(follow_up_page * FOLLOW_UP_PAGE).limit(FOLLOW_UP_PAGE + 1)).all()
+        more_follow_ups = len(follow_ups) > FOLLOW_UP_PAGE
         documents = db.session.scalars(select(CustomerDocument).where(CustomerDocument.customer_id == customer.id)
                                        .order_by(CustomerDocument.id.desc())).all()
         contacts = db.session.scalars(select(CustomerContact).where(CustomerContact.customer_id == customer.id)
@@ -129,7 +145,8 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         values = custom_fields.values_of(customer.id)
         return self.render(
             "admin/customers/details.html", customer=customer, basic=self.basic_cells(customer, fields, values),
-            follow_ups=follow_ups, documents=documents,
+            follow_ups=follow_ups[:FOLLOW_UP_PAGE], follow_up_page=follow_up_page, more_follow_ups=more_follow_ups,
+            documents=documents,
             contacts=contacts, history=history_of(customer.id), tabs=tabs,
             tab_contexts={tab.key: tab.context_fn(customer) for tab in tabs},
             manageable=can_manage(current_user, customer), format_local=format_local)
@@ -146,7 +163,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
         cells = [
             ("客户编号", customer.code), ("客户名称", customer.name),
             ("客户类别", customer.category.name if customer.category else ""),
-            ("主联系人", contact), ("联系电话", customer.phones), ("QQ/旺旺", customer.qq or ""),
+            ("主联系人", contact), ("联系电话", customer.phones), ("QQ/旺旺", qq_link(customer.qq)),
         ]
         cells += [(f.label, f"{(f.fn(customer) or 0):.2f}") for f in customer_extensions.summary_fields()]
         cells += [

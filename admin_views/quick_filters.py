@@ -36,3 +36,12 @@ def quick_filters(view, names) -> list[dict]:
         chosen.append({"label": name, "arg": f"flt0_{suffix}", "suffix": suffix, "options": options,
                        "value": current})
     return chosen
+
+
+def filtered_list_url(endpoint: str, name: str, value) -> str | None:
+    """The list of another view filtered by one of its filters, e.g. 客户资料管理 by 客服专员."""
+    from flask import current_app, url_for
+
+    view = next((v for v in current_app.extensions["admin"][0]._views if v.endpoint == endpoint), None)
+    arg = filter_arg(view, name) if view is not None else None
+    return f"{url_for(f'{endpoint}.index_view')}?{arg}={value}" if arg else None
