@@ -281,7 +281,8 @@ class OrderPagesView(SecuredView):
                 else:
                     logistics.save_logistics(order, request.form.get("logistics_company_id"),
                                              request.form.get("tracking_number"), request.form.get("remark"),
-                                             current_user, ship=button == "ship")
+                                             current_user, ship=button == "ship",
+                                             notify_receiver=request.form.get("notify_receiver") == "1")
                     outcome.message = (f"订单 {order.number} 的物流信息已保存并发货" if button == "ship"
                                        else f"订单 {order.number} 的物流信息已保存")
             if not outcome.failed:
