@@ -52,13 +52,13 @@ from admin_views.order_print import OrderPrintView
 from admin_views.orders import (
     CancelledOrderView,
     CompletedOrderView,
-    OrderQueryView,
     PendingOrderView,
     PickingOrderView,
     ReturnOrderView,
     ShippedOrderView,
 )
 from admin_views.orders_pages import OrderPagesView
+from admin_views.orders_query import OrderQueryView
 from admin_views.print_templates import PrintTemplateView
 from admin_views.products import ProductCategoryView, ProductView
 from admin_views.quotes import QuoteView
@@ -203,12 +203,19 @@ def _may_change_follow_up(follow_up) -> bool:
     return may_change(current_user, follow_up)
 
 
+def _product_category_choices():
+    from app.services.products import category_choices
+
+    return category_choices()
+
+
 def init_admin(app) -> Admin:
     from app.security.headers import csp_nonce
 
     _use_translation_overrides()
     app.request_class = CleanRequest  # every query and form parameter without NUL / control characters
     app.jinja_env.globals["may_change_follow_up"] = _may_change_follow_up
+    app.jinja_env.globals["product_category_choices"] = _product_category_choices
     admin = Admin(
         app,
         name="星烛客户管理系统",

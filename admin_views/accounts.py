@@ -21,7 +21,8 @@ from admin_views.base import (
 from admin_views.base_data import CRUD, TreeListMixin
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
-from admin_views.oa_journals import EMPLOYEE_WORKLOG_LINK
+from admin_views.oa_journals import EMPLOYEE_WORKLOG_LINK, LinkRowAction
+from admin_views.quick_filters import filtered_list_url, quick_filters
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry
@@ -141,6 +142,8 @@ class EmployeeView(CrmModelView):
         PageRowAction(".permissions_view", "员工权限", "view", id_arg="employee_id"),
         PageRowAction(".password_view", "修改密码", "password", id_arg="employee_id"),
         EMPLOYEE_WORKLOG_LINK,
+        LinkRowAction("客户列表", "customer.view",  # 3.7: the customers this employee is 客服专员 of
+                      lambda employee_id: filtered_list_url("customer", "客服专员", employee_id)),
     )
 
     def get_query(self):
@@ -251,6 +254,7 @@ class EmployeeView(CrmModelView):
 
     def render(self, template, **kwargs):
         if template == self.list_template:
+            kwargs["quick_filters"] = quick_filters(self, ("所属部门",))
             kwargs["transfer_targets"] = db.session.scalars(
                 select(Employee).where(Employee.is_enabled.is_(True)).order_by(Employee.id)).all()
         return super().render(template, **kwargs)

@@ -31,6 +31,23 @@ class CustomerChildrenMixin:
                                    request.form.get("description"), request.files.getlist("files"), current_user)
         return self._detail(customer.id, "#tab-documents")
 
+    @expose("/document/<int:document_id>/edit", methods=("GET", "POST"))
+    def document_edit(self, document_id):
+        document = db.session.get(CustomerDocument, document_id) or abort(404)
+        customer = self.managed_customer(document.customer_id)
+        data, error = {"name": document.name, "category": document.category or "",
+                       "description": document.description or ""}, None
+        if request.method == "POST":
+            with committed("文档已保存", flash_error=False) as outcome:
+                documents.update_document(document, request.form.get("name"), request.form.get("category"),
+                                          request.form.get("description"), request.files.getlist("files"))
+            if not outcome.failed:
+                return self._detail(customer.id, "#tab-documents")
+            document = db.session.get(CustomerDocument, document_id) or abort(404)
+            data, error = request.form.to_dict(), outcome.error
+        return self.render("admin/customers/document_form.html", customer=customer, document=document, data=data,
+                           error=error)
+
     @expose("/document/<int:document_id>/delete", methods=("POST",))
     def document_delete(self, document_id):
         document = db.session.get(CustomerDocument, document_id) or abort(404)

@@ -3,6 +3,7 @@
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -10,15 +11,23 @@ from sqlalchemy import select
 
 from admin_views.base import CrmModelView, PostRowAction, form_id, format_datetime
 from admin_views.customer_forms import choice_lists
+from admin_views.customer_list import (
+    CUSTOMER_FORMATTERS,
+    CUSTOMER_LABELS,
+    CustomerListMixin,
+    EditCustomerLink,
+    lookup_choices,
+)
 from admin_views.customer_search import CustomerIndexSearchMixin
-from admin_views.customers import CUSTOMER_FORMATTERS, CUSTOMER_LABELS, CustomerListMixin, EditCustomerLink
 from admin_views.input import parse_id, parse_ids
+from admin_views.quick_filters import quick_filters
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
 from app.security.scope import can_see_owner
 from app.services.customers import pool, records, sharing
 from app.timeutil import format_local
+from models.base_data import CustomerCategory
 from models.customers import Customer, CustomerShare
 
 
@@ -45,10 +54,22 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
                    "next_contact_at")
     column_sortable_list = ("name", "last_contact_at", "next_contact_at")
     post_row_actions = (
+        PostRowAction("remove", "删除", "remove", css="btn-outline-danger",
+                      confirm="确定删除该客户吗？其联系人、联系记录、合同文档将一并删除，有订单的客户不能删除。"),
         PostRowAction("abandon", "放弃", "abandon", css="btn-outline-warning",
                       confirm="放弃后该客户将进入公共客户池，其他人可以领用，确定放弃吗？"),
     )
     TABS = (("mine", "我的客户"), ("claimed", "我的领用"), ("soon", "即将回收"))
+
+    def allowed(self, action: str) -> bool:
+        """删除 on a row (fig. 4-10) is 客户资料管理's 删除 permission, on the user's own customers only."""
+        return can("customer.delete") if action == "remove" else super().allowed(action)
+
+    def do_remove(self, customer):
+        name = customer.name
+        records.prepare_delete(customer)
+        db.session.delete(customer)
+        return f"客户“{name}”已删除"
     add_customer_link = True
 
     def is_action_allowed(self, name):
@@ -61,7 +82,8 @@ class MyCustomerView(CustomerListMixin, CrmModelView):
         return redirect(url_for("customer.bulk_view", kind="assign", ids=",".join(ids), url=self.get_url(".index_view")))
 
     def get_list_row_actions(self):
-        return [EditCustomerLink(), _ShareLink()] + list(self.post_row_actions)
+        remove, abandon = self.post_row_actions
+        return [EditCustomerLink(), remove, _ShareLink(), abandon]
 
     def current_tab(self):
         tab = request.args.get("tab", "mine")
@@ -163,6 +185,13 @@ class PoolView(CustomerListMixin, CrmModelView):
                            customers=customers, ids=",".join(ids), options=choice_lists()["employees"], back="")
 
 
+class SharedCustomerCategoryFilter(IntEqualFilter):
+    """客户类别 of the shared customer (4.6), without joining customers into the share list's query."""
+
+    def apply(self, query, value, alias=None):
+        return query.filter(CustomerShare.customer_id.in_(select(Customer.id).where(Customer.category_id == value)))
+
+
 def _share_customer(view, context, model, name):
     url = url_for("customer.details_view", id=model.customer_id)
     return Markup(f'<a href="{escape(url)}">{escape(model.customer.name)}</a>')
@@ -175,9 +204,13 @@ class ShareView(CustomerIndexSearchMixin, CrmModelView):
     can_edit = False
     can_delete = False
     can_view_details = False
-    column_list = ("customer", "employee", "shared_by", "created_at", "contact", "phones", "category")
+    column_list = ("customer", "employee", "shared_by", "created_at", "contact", "phones", "category", "source",
+                   "creator", "customer_created")
     column_labels = {"customer": "客户名称", "employee": "共享给", "shared_by": "共享人", "created_at": "共享时间",
-                     "contact": "联系人", "phones": "联系方式", "category": "客户类别"}
+                     "contact": "联系人", "phones": "联系方式", "category": "客户类别", "source": "客户来源",
+                     "creator": "建档客服", "customer_created": "建档时间"}
+    column_filters = (SharedCustomerCategoryFilter(CustomerShare.customer_id, "客户类别",
+                                                   options=lookup_choices(CustomerCategory)),)
     column_formatters = {
         "customer": _share_customer,
         "employee": lambda v, c, m, n: m.employee.real_name,
@@ -186,6 +219,9 @@ class ShareView(CustomerIndexSearchMixin, CrmModelView):
         "contact": lambda v, c, m, n: m.customer.contact_name or "",
         "phones": lambda v, c, m, n: m.customer.phones,
         "category": lambda v, c, m, n: m.customer.category.name if m.customer.category else "",
+        "source": lambda v, c, m, n: m.customer.source.name if m.customer.source else "",
+        "creator": lambda v, c, m, n: m.customer.creator.real_name if m.customer.creator else "",
+        "customer_created": lambda v, c, m, n: format_local(m.customer.created_at, "%Y-%m-%d %H:%M"),
     }
     column_searchable_list = ("id",)
     column_default_sort = ("id", True)
@@ -201,6 +237,8 @@ class ShareView(CustomerIndexSearchMixin, CrmModelView):
     def render(self, template, **kwargs):
         current = self.current_tab()
         kwargs.setdefault("list_tabs", [(k, label, k == current) for k, label in self.TABS])
+        if template == self.list_template:
+            kwargs.setdefault("quick_filters", quick_filters(self, ("客户类别",)))
         return super().render(template, **kwargs)
 
     def _narrow(self, query):

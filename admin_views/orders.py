@@ -1,22 +1,24 @@
 """订单管理 lists (manual 5.1-5.7): one list per status, 退货订单管理, 订单综合查询, each with a sums row.
 
 The lists are configuration; every change goes through app.services.orders (workflow, payments ...).
-Order pages (detail, form, 物流, 回款, print) live in admin_views/orders_pages.py.
+Order pages (detail, form, 物流, 回款, print) live in admin_views/orders_pages.py, the filters in
+admin_views/order_filters.py and 订单综合查询 in admin_views/orders_query.py.
 """
 
 from decimal import Decimal
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, redirect, url_for
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, IntEqualFilter
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
 from admin_views.base import CrmModelView, lazy_options
 from admin_views.filters import LocalDateBetweenFilter
+from admin_views.order_filters import StatusFilter, _logistics_choices
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.permissions import can
@@ -26,9 +28,7 @@ from app.services.orders import sums as order_sums
 from app.services.orders.screens import ORDER
 from app.services.orders.workflow import ORDER_FLOW
 from app.timeutil import format_local
-from models.accounts import Employee
-from models.base_data import LogisticsCompany
-from models.orders import STATUS_LABELS, OrderStatus, SalesOrder, SalesOrderLine
+from models.orders import OrderStatus, SalesOrder
 
 SUM_COLUMNS = ("payable", "paid", "freight", "debt")
 
@@ -61,116 +61,6 @@ def _customer_link(_view, _context, model, _name):
 
 def _local(fmt="%Y-%m-%d %H:%M"):
     return lambda v, c, m, n: format_local(getattr(m, n), fmt)
-
-
-def _employee_choices():
-    return [(str(e.id), e.real_name) for e in db.session.scalars(select(Employee).order_by(Employee.id))]
-
-
-def _logistics_choices():
-    return [(str(c.id), c.name) for c in db.session.scalars(
-        select(LogisticsCompany).order_by(LogisticsCompany.sort_order, LogisticsCompany.id))]
-
-
-class PrefixFilter(BaseSQLAFilter):
-    """Starts-with as a range, so the B-tree index serves it on every database."""
-
-    def apply(self, query, value, alias=None):
-        value = value.strip()
-        column = self.get_column(alias)
-        return query.filter(column >= value, column < value + "\uffff") if value else query
-
-    def operation(self):
-        return "开头是"
-
-
-class ContainsFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        value = value.strip().replace("%", "").replace("_", "")
-        return query.filter(self.get_column(alias).like(f"%{value}%")) if value else query
-
-    def operation(self):
-        return "包含"
-
-
-class PhoneFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        value = value.strip()
-        return query.filter(or_(SalesOrder.receiver_mobile == value, SalesOrder.receiver_phone == value))
-
-    def operation(self):
-        return "等于"
-
-
-class AmountRangeFilter(BaseSQLAFilter):
-    """金额段: "100-500", "100-" or "-500" on 应付金额."""
-
-    def clean(self, value):
-        low, _, high = value.partition("-")
-        try:
-            return (Decimal(low) if low.strip() else None, Decimal(high) if high.strip() else None)
-        except ArithmeticError:
-            return (None, None)
-
-    def validate(self, value):
-        low, high = self.clean(value)
-        return low is not None or high is not None
-
-    def apply(self, query, value, alias=None):
-        low, high = value
-        if low is not None:
-            query = query.filter(SalesOrder.payable >= low)
-        if high is not None:
-            query = query.filter(SalesOrder.payable <= high)
-        return query
-
-    def operation(self):
-        return "介于（如 100-500）"
-
-
-class ProductNameFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        value = value.strip().replace("%", "").replace("_", "")
-        return query.filter(exists().where(and_(SalesOrderLine.order_id == SalesOrder.id,
-                                                SalesOrderLine.product_name.like(f"%{value}%"))))
-
-    def operation(self):
-        return "包含"
-
-
-STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS.items()] + [("return", "退货")]
-
-
-class StatusFilter(BaseSQLAFilter):
-    """订单状态 of the comprehensive query, one or several ("pending,picking"); 退货 selects every return order."""
-
-    def clean(self, value):
-        return [v for v in value.split(",") if v]
-
-    def validate(self, value):
-        known = {key for key, _ in STATUS_CHOICES}
-        chosen = self.clean(value)
-        return bool(chosen) and all(v in known for v in chosen)
-
-    def apply(self, query, value, alias=None):
-        statuses = [OrderStatus(v) for v in value if v != "return"]
-        conditions = [SalesOrder.is_return.is_(True)] if "return" in value else []
-        if statuses:
-            conditions.append(and_(SalesOrder.status.in_(statuses), SalesOrder.is_return.is_(False)))
-        return query.filter(or_(*conditions))
-
-    def operation(self):
-        return "等于"
-
-
-class RegionFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        value = value.strip()
-        return query.filter(or_(SalesOrder.receiver_province == value, SalesOrder.receiver_city == value,
-                                SalesOrder.receiver_district == value))
-
-    def operation(self):
-        return "等于"
 
 
 class OrderPageAction(BaseListRowAction):
@@ -454,45 +344,3 @@ class CancelledOrderView(OrderListView):
     column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner",
                    "cancelled_by", "cancelled_at")
     page_row_actions = (PAYMENTS,)
-
-
-class OrderQueryView(OrderListView):
-    """订单综合查询 (5.7): every order in scope, detailed filters, sums row and export."""
-
-    title = "订单综合查询"
-    returns = None
-    deletable = False
-    export_filename = "订单综合查询"
-    column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "owner",
-                   "order_date", "status")
-    column_filters = (
-        PrefixFilter(SalesOrder.number, "订单编号"),
-        PrefixFilter(SalesOrder.receiver_name, "收货人"),
-        PhoneFilter(SalesOrder.receiver_mobile, "联系电话"),
-        RegionFilter(SalesOrder.receiver_province, "订单区域"),
-        IntEqualFilter(SalesOrder.owner_id, "下单客服", options=lazy_options(_employee_choices)),
-        LocalDateBetweenFilter(SalesOrder.order_date, "下单时间"),
-        AmountRangeFilter(SalesOrder.payable, "金额段"),
-        ProductNameFilter(SalesOrder.id, "产品名称"),
-        StatusFilter(SalesOrder.status, "订单状态", options=STATUS_CHOICES),
-        ContainsFilter(SalesOrder.remark, "订单备注"),
-        IntEqualFilter(SalesOrder.customer_id, "客户ID"),
-    )
-    list_template = "admin/orders/query.html"
-
-    def render(self, template, **kwargs):
-        if template == self.list_template:
-            fields = {flt.name: self.get_filter_arg(i, flt) for i, flt in enumerate(self._filters)}
-            names = {arg: name for name, arg in fields.items()}
-            current = {}
-            for key, value in request.args.items():
-                if key.startswith("flt") and "_" in key and key.split("_", 1)[1] in names:
-                    current[names[key.split("_", 1)[1]]] = value
-            kwargs["query_fields"], kwargs["query_values"] = fields, current
-            kwargs["status_choices"] = STATUS_CHOICES
-            kwargs["employees"] = _employee_choices()
-        return super().render(template, **kwargs)
-
-
-ORDER_LIST_VIEWS = (PendingOrderView, PickingOrderView, ShippedOrderView, CompletedOrderView, ReturnOrderView,
-                    CancelledOrderView, OrderQueryView)

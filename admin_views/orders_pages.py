@@ -26,7 +26,7 @@ from app.services.orders.lines import LineInput
 from app.services.orders.orders import RECEIVER_FIELDS, OrderInput
 from app.services.orders.screens import ORDER
 from app.services.orders.workflow import ORDER_FLOW, transition
-from app.services.products import search_condition
+from app.services.products import category_condition, search_condition
 from app.services.workflow import success_message
 from app.timeutil import format_local, local_to_utc, to_local
 from models.accounts import Employee
@@ -281,7 +281,8 @@ class OrderPagesView(SecuredView):
                 else:
                     logistics.save_logistics(order, request.form.get("logistics_company_id"),
                                              request.form.get("tracking_number"), request.form.get("remark"),
-                                             current_user, ship=button == "ship")
+                                             current_user, ship=button == "ship",
+                                             notify_receiver=request.form.get("notify_receiver") == "1")
                     outcome.message = (f"订单 {order.number} 的物流信息已保存并发货" if button == "ship"
                                        else f"订单 {order.number} 的物流信息已保存")
             if not outcome.failed:
@@ -376,10 +377,11 @@ class OrderPagesView(SecuredView):
         """产品 picker: code, name, pinyin initials or spec; on-shelf products only."""
         if not (self.allowed("add") or self.allowed("edit") or can_quote()):
             abort(403)
-        term = (request.args.get("q") or "").strip()
-        if not term:
+        term, category = (request.args.get("q") or "").strip(), parse_id(request.args.get("category"))
+        conditions = ([search_condition(term)] if term else []) + ([category_condition(category)] if category else [])
+        if not conditions:
             return jsonify(results=[])
-        rows = db.session.scalars(select(Product).where(Product.on_shelf.is_(True), search_condition(term))
+        rows = db.session.scalars(select(Product).where(Product.on_shelf.is_(True), *conditions)
                                   .order_by(Product.code).limit(LOOKUP_LIMIT)).all()
         return jsonify(results=[{"id": p.id, "text": f"{p.code} {p.name} {p.spec or ''}".strip(), "code": p.code,
                                  "name": p.name, "spec": p.spec or "", "unit": p.unit or "",

@@ -66,8 +66,10 @@ def create_admin_command(username, password, real_name):
 @click.option("--employees", default=12, show_default=True, help="员工数量")
 @click.option("--customers", default=1000, show_default=True, help="客户数量")
 @click.option("--follow-ups", "follow_ups", default=3000, show_default=True, help="联系记录数量")
+@click.option("--orders", default=200, show_default=True, help="订单数量（各状态，部分已回款）")
+@click.option("--quotes", default=40, show_default=True, help="报价单数量")
 @click.option("--seed", default=2026, show_default=True)
-def demo_command(products, employees, customers, follow_ups, seed):
+def demo_command(products, employees, customers, follow_ups, orders, quotes, seed):
     """Fill realistic Chinese demo data (fast enough for benchmark volumes)."""
     from app.services.demo import DemoBuilder
 
@@ -81,6 +83,11 @@ def demo_command(products, employees, customers, follow_ups, seed):
     made = CustomerDemoBuilder(seed=seed).customers(
         customers, follow_ups, progress=lambda n, f: n % 50000 == 0 and click.echo(f"  客户 {n}，联系记录 {f}…"))
     click.echo(f"客户：{made[0]}，联系记录：{made[1]}")
+    from app.services.order_demo import OrderDemoBuilder
+
+    made = OrderDemoBuilder(seed=seed).orders(orders, quotes)
+    db.session.commit()
+    click.echo(f"订单：{made[0]}，报价单：{made[1]}")
 
 
 @crm_cli.command("rebuild-order-sums")

@@ -74,3 +74,19 @@ def category_condition(category_id: int):
     return Product.category_id.in_(subtree_ids(ProductCategory, category_id))
 
 
+def category_choices() -> list[tuple[int, str]]:
+    """产品类别 as a tree in display order, indented by depth, for pickers (添加订单 picks products by category)."""
+    rows = db.session.scalars(select(ProductCategory).order_by(ProductCategory.sort_order, ProductCategory.id)).all()
+    children: dict[int | None, list[ProductCategory]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    chosen: list[tuple[int, str]] = []
+
+    def walk(parent_id, depth):
+        for row in children.get(parent_id, []):
+            if len(chosen) < 500 and depth < 10:
+                chosen.append((row.id, "　" * depth + row.name))
+                walk(row.id, depth + 1)
+
+    walk(None, 0)
+    return chosen

@@ -160,7 +160,9 @@ class DocumentType:
                  guards: Mapping[str, Sequence[Guard]] | None = None,
                  after: Mapping[str, Sequence[Hook]] | None = None, after_every: Sequence[Hook] = (),
                  scope_module: str | None = None, owner_column: str = "owner_id", number_column: str = "number",
-                 status_column: str = "status", updated_column: str | None = "updated_at"):
+                 status_column: str = "status", updated_column: str | None = "updated_at",
+                 also_visible: Callable[[object, object, str], bool] | None = None):
+        self.also_visible = also_visible  # (doc, actor, permission code): a second way in, e.g. via the customer
         self.code, self.label, self.model, self.log, self.log_key = code, label, model, log, log_key
         self.states = states
         self.steps: dict[str, Step] = {}
@@ -237,7 +239,8 @@ class DocumentType:
         code = permission if "." in permission else f"{self.code}.{permission}"
         if not can(code, actor):
             raise Forbidden("您没有执行此操作的权限")
-        if self.owner_column and not can_see_owner(actor, self.scope_module, getattr(doc, self.owner_column)):
+        if self.owner_column and not can_see_owner(actor, self.scope_module, getattr(doc, self.owner_column)) and not (
+                self.also_visible and self.also_visible(doc, actor, code)):
             raise NotFound(f"{self.label}不存在或不在您的查看范围内")
 
     def get(self, doc_id, actor, permission: str = "view"):

@@ -50,6 +50,26 @@
     }
   });
 
+  // One-click filter (admin_views/quick_filters.py): replace this filter's flt<n>_<arg> in the current
+  // URL, drop the page position, reload at once; the empty choice (全部) removes the filter.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-filter-suffix]");
+    if (!select) {
+      return;
+    }
+    var url = new URL(window.location.href);
+    var pattern = new RegExp("^flt\\d+_" + select.getAttribute("data-filter-suffix") + "$");
+    Array.from(url.searchParams.keys()).forEach(function (key) {
+      if (pattern.test(key) || key === "page" || key === "after") {
+        url.searchParams.delete(key);
+      }
+    });
+    if (select.value) {
+      url.searchParams.append(select.getAttribute("data-filter-arg"), select.value);
+    }
+    window.location.href = url.toString();
+  });
+
   document.addEventListener("change", function (event) {
     var field = event.target.closest("[data-navigate-on-change]");
     if (field && field.value) {

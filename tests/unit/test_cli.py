@@ -58,3 +58,26 @@ def test_demo_fills_customers_whose_follow_ups_search_and_contacts_hold_together
     for term in (sample.name[-6:-2], sample.pinyin[:4], sample.mobile[-4:]):
         found = db.session.scalars(select(Customer.id).where(search_condition(term))).all()
         assert sample.id in found, term
+
+
+def test_demo_adds_orders_in_every_status_and_quotes_that_agree_with_the_totals(app, db):
+    from app.services.orders.customer_totals import customer_totals
+    from models.orders import OrderDailySum, OrderStatus, SalesOrder
+    from models.quotes import Quote
+
+    result = app.test_cli_runner().invoke(args=["crm", "demo", "--products", "20", "--employees", "4",
+                                                "--customers", "50", "--follow-ups", "50", "--orders", "60",
+                                                "--quotes", "8"])
+    assert result.exit_code == 0, result.output
+    assert "订单：60，报价单：8" in result.output
+    assert db.session.scalar(select(func.count(Quote.id))) == 8
+    statuses = set(db.session.scalars(select(SalesOrder.status).distinct()))
+    assert {OrderStatus.PENDING, OrderStatus.PICKING, OrderStatus.COMPLETED} <= statuses
+    assert db.session.scalar(select(func.count(SalesOrder.id)).where(SalesOrder.paid > 0)) > 0
+    order = db.session.scalar(select(SalesOrder).where(SalesOrder.status == OrderStatus.COMPLETED).limit(1))
+    counted = (OrderStatus.PICKING, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+    expected = db.session.scalar(select(func.sum(SalesOrder.payable)).where(
+        SalesOrder.customer_id == order.customer_id, SalesOrder.status.in_(counted)))
+    assert customer_totals(order.customer_id)[0] == expected
+    buckets = db.session.scalar(select(func.sum(OrderDailySum.order_count)))
+    assert buckets == 60  # 订单金额汇总 follows every demo order

@@ -71,15 +71,18 @@ def test_convert_refuses_products_taken_off_the_shelf_since(db):
 
 
 def test_quotes_follow_the_order_data_scope(db):
+    """Outside the order scope a quote is reachable only through its customer (app/services/orders/visibility.py)."""
     seller = make_employee("seller", role=make_role("销售", ["quote.view", "quote.add", "quote.convert", "order.add"],
-                                                    scopes={"order": "self", "customer": "all"}))
+                                                    scopes={"order": "self", "customer": "self"}))
     quote = make_quote()
     with pytest.raises(NotFound):
         quotes.get_quote(quote.id, seller)
     with pytest.raises(NotFound):
         quotes.convert_to_order(quote, seller)
-    own = make_quote(actor=seller)
+    own = make_quote(customer=make_customer(owner=seller), actor=seller)
     assert quotes.get_quote(own.id, seller) is own
+    quote.customer.owner_id = seller.id  # 客户指派: the seller now works the customer, and its quotes
+    assert quotes.get_quote(quote.id, seller) is quote
 
 
 def test_only_open_quotes_show_edit_and_convert(db):

@@ -315,3 +315,21 @@ def test_owner_and_logistics_filters(client, app):
     assert mine.number in html and other.number not in html and 'data-sum="payable">¥660.00' in html
     html = client.get(f"/order-picking/?flt0_{args['order_picking']['物流公司']}={builtin.id}").get_data(as_text=True)
     assert mine.number in html and other.number not in html and "LP" in html
+
+
+def test_comprehensive_query_chips_name_exactly_what_is_filtered(client, app):
+    picking, completed = make_order(status=OrderStatus.PICKING), make_order(status=OrderStatus.COMPLETED)
+    pending = make_order()
+    db.session.commit()
+    login(client)
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "order_query")
+    arg = {flt.name: view.get_filter_arg(i, flt) for i, flt in enumerate(view._filters)}
+    html = client.get(f"/order-query/?flt0_{arg['订单状态']}=picking,completed&flt1_{arg['金额段']}=100-1000"
+                      f"&flt2_{arg['客户ID']}={picking.customer_id}").get_data(as_text=True)
+    assert "订单状态：正在配货、交易完成" in html and "金额段：100-1000" in html
+    assert f"客户：{picking.customer.name}" in html
+    assert "订单状态 等于" not in html and "添加筛选条件" not in html
+    assert html.count('name="search"') == 1  # the header's 万能检索 only, no second search box
+    assert picking.number in html and completed.number not in html and pending.number not in html
+    crafted = client.get(f"/order-query/?flt0_{arg['客户ID']}=99999999999999999999")
+    assert crafted.status_code == 200

@@ -121,6 +121,30 @@ def add_document(customer: Customer, name: str, category: str | None, descriptio
     return document
 
 
+def update_document(document: CustomerDocument, name: str, category: str | None, description: str | None,
+                    uploads: list) -> CustomerDocument:
+    """编辑 a 合同文档: its name, category and description; files chosen here are added to the ones it has."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写文档名称")
+    if len(name) > 100 or len((category or "").strip()) > 50 or len((description or "").strip()) > 500:
+        raise ValidationFailed("文档名称不能超过 100 个字，类别不能超过 50 个字，说明不能超过 500 个字")
+    stored: list[CustomerDocumentFile] = []
+    try:
+        for upload in [u for u in uploads if u and u.filename]:
+            stored.append(store_file(upload))
+    except ValidationFailed:
+        for row in stored:
+            (upload_dir() / row.stored_name).unlink(missing_ok=True)
+        raise
+    document.name = name
+    document.category = (category or "").strip() or None
+    document.description = (description or "").strip() or None
+    document.files.extend(stored)
+    db.session.flush()
+    return document
+
+
 def file_path(row: CustomerDocumentFile) -> Path:
     return upload_dir() / row.stored_name
 

@@ -9,7 +9,8 @@ from models.orders import SalesOrder
 
 
 def save_logistics(order: SalesOrder, company_id, tracking_number: str | None, remark: str | None, actor,
-                   ship: bool = False) -> SalesOrder:
+                   ship: bool = False, notify_receiver: bool = False) -> SalesOrder:
+    """保存 / 保存并发货; with 短信通知收货人 ticked a shipment texts 订单发货提醒 to the receiver's mobile."""
     ensure_access(order, actor, "ship")
     if not ORDER_FLOW.allows("logistics", order):
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，只有正在配货的订单可以设置物流")
@@ -41,5 +42,9 @@ def save_logistics(order: SalesOrder, company_id, tracking_number: str | None, r
     log(order, actor, "物流设置", None, None, f"{company.name if company else '未选择物流公司'} {number or ''}".strip())
     if ship:
         transition(order, "ship", actor)
+        if notify_receiver:
+            from app.services.sms import notices  # the SMS module sends after the commit, when 提醒设置 has it on
+
+            notices.order_shipped(order, actor, notify_receiver=True)
     db.session.flush()
     return order

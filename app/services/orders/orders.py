@@ -154,6 +154,9 @@ def create_order(data: OrderInput, actor, *, is_return: bool = False, original_o
     order.number = next_number("XS")
     sums.add(sums.snapshot(order.id))
     notify_approvers(order, actor, approvers)
+    from app.services.sms import notices  # 订单审核提醒 by SMS too, when 提醒设置 has it on
+
+    notices.order_submitted(order, actor)
     db.session.flush()
     return order
 

@@ -12,6 +12,7 @@ from app.services.orders import screens  # noqa: F401  (registers the quote.* co
 from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.orders import OrderInput, create_order, receiver_defaults, visible_customer
 from app.services.orders.totals import round_money
+from app.services.orders.visibility import through_customer
 from app.services.orders.workflow import SCOPE_MODULE
 from app.services.workflow import NOW, Change, DocumentType, Step, advance_one
 from models.base import utcnow
@@ -47,7 +48,7 @@ def _create_sale(change: Change) -> None:
 
 QUOTE_FLOW = DocumentType(
     code="quote", label="报价单", screen_label="报价单管理", module="订单管理", model=Quote, log=QuoteLog,
-    log_key="quote_id", states=QuoteStatus, scope_module=SCOPE_MODULE,
+    log_key="quote_id", states=QuoteStatus, scope_module=SCOPE_MODULE, also_visible=through_customer,
     transitions=[
         Step("convert", {OPEN}, CONVERTED, "quote.convert", "转为销售", confirm="确定将该报价单转为销售订单吗？",
              done="报价单 {number} 已转为销售订单 {doc.order.number}（等待审核）", stamps={"converted_at": NOW},

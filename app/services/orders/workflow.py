@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from app.services import workflow
 from app.services.orders import screens, sums  # noqa: F401  (screens registers the order.* codes first)
+from app.services.orders.visibility import through_customer
 from app.services.workflow import ACTOR, NOW, DocumentType, Step, When
 from models.orders import OrderLog, OrderStatus, SalesOrder
 
@@ -40,7 +41,7 @@ def _post_stock(change: workflow.Change) -> None:
 
 ORDER_FLOW = DocumentType(
     code="order", label="订单", screen_label="销售订单", module="订单管理", model=SalesOrder, log=OrderLog,
-    log_key="order_id", states=OrderStatus, scope_module=SCOPE_MODULE,
+    log_key="order_id", states=OrderStatus, scope_module=SCOPE_MODULE, also_visible=through_customer,
     transitions=[
         Step("approve", {PENDING}, PICKING, "order.approve", "通过审核", confirm="确定审核通过该订单吗？",
              done="订单 {number} 已通过审核，进入正在配货", stamps={"approved_at": NOW, "approved_by_id": ACTOR},
