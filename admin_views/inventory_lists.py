@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from admin_views.base import CrmModelView, lazy_options
 from admin_views.filters import LocalDateBetweenFilter
-from admin_views.orders import PrefixFilter
+from admin_views.order_filters import PrefixFilter
 from admin_views.transactions import committed
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db

@@ -19,9 +19,9 @@ from admin_views import orders_customer  # noqa: F401  (registers the customer t
 from admin_views.base import CrmModelView, lazy_options
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.order_filters import StatusFilter, _logistics_choices
+from admin_views.order_tabs import order_tabs
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
-from app.security.permissions import can
 from app.security.scope import visible_owner_ids
 from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
@@ -264,13 +264,6 @@ class OrderListView(WorkflowListMixin, CrmModelView):
         return super().is_action_allowed(name)
 
 
-def print_tabs(kind):
-    tabs = [("订单列表", None)]
-    if can("print_template.view"):
-        tabs.append(("模板管理", url_for("print_template.index_view")))
-    return tabs
-
-
 class PendingOrderView(OrderListView):
     title = "等待审核订单"
     statuses = (OrderStatus.PENDING,)
@@ -292,7 +285,7 @@ class PickingOrderView(OrderListView):
     print_kind = "picking"
 
     def list_tabs(self):
-        return print_tabs("picking")
+        return order_tabs("list", OrderStatus.PICKING)
 
 
 class ShippedOrderView(OrderListView):
@@ -310,7 +303,7 @@ class ShippedOrderView(OrderListView):
     print_kind = "shipping"
 
     def list_tabs(self):
-        return print_tabs("shipping")
+        return order_tabs("list", OrderStatus.SHIPPED)
 
 
 class CompletedOrderView(OrderListView):
