@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
+from admin_views.details import DetailsMixin
 from admin_views.input import (
     SafeListArgsMixin,
     bad_numbers,
@@ -40,6 +41,7 @@ from admin_views.input import (
     parse_id,
     report_bad_numbers,
 )
+from admin_views.paging import ListTotalsMixin
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
@@ -200,7 +202,7 @@ class SecuredView(SecuredMixin, BaseView):
     """A custom page (report, settings form, workflow action) behind a permission."""
 
 
-class CrmModelView(SafeListArgsMixin, SecuredMixin, ModelView):
+class CrmModelView(ListTotalsMixin, DetailsMixin, SafeListArgsMixin, SecuredMixin, ModelView):
     """Model-driven list/detail/form with Chinese UI, permissions, data scope and xlsx export."""
 
     form_base_class = CrmForm

@@ -20,6 +20,7 @@ SUITES = {
     "backup": ("tests.perf.bench_backup", "BENCH_CUSTOMERS", 1_000_000),
     "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
     "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
+    "list_totals": ("tests.perf.bench_list_totals", "BENCH_CUSTOMERS", 1_000_000),
 }
 
 
