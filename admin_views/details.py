@@ -26,7 +26,11 @@ COMMON_LABELS = {
     "sort_order": "排序值", "created_at": "创建时间", "updated_at": "最后修改时间", "creator": "创建人",
     "status": "状态", "title": "标题", "phone": "联系电话", "mobile": "手机", "email": "电子邮箱",
     "address": "地址", "contact_name": "联系人", "is_enabled": "是否启用", "is_default": "是否默认",
-    "body_html": "内容", "account": "发件账户",
+    "body_html": "内容", "account": "发件账户", "password_hash": "密码", "is_superadmin": "超级管理员",
+    "is_builtin": "系统内置", "session_version": "登录会话", "birthday": "生日", "is_lunar_birthday": "农历生日",
+    "district": "区县", "province": "省份", "city": "城市", "pinyin": "拼音简码", "department": "所属部门",
+    "role": "所属角色", "parent": "上级", "owner": "客服专员", "qq": "QQ", "fax": "传真", "office_phone": "办公电话",
+    "real_name": "真实姓名", "username": "用户名", "category": "类别", "source": "来源", "website": "网址",
 }
 
 
@@ -51,6 +55,8 @@ def _money_or_number(view, value, name):
 
 
 def _lines(view, value, name):
+    if isinstance(value, Markup):  # a column formatter's own HTML
+        return value
     return Markup("<br>").join(escape(line) for line in str(value).splitlines())
 
 
