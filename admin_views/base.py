@@ -7,6 +7,7 @@ query, detail page and export by the role's 数据范围 when the screen is reco
 
 import logging
 import os
+from urllib.parse import quote
 
 from flask import (
     abort,
@@ -49,7 +50,7 @@ from app.security.scope import apply_scope, can_see_owner
 from app.security.urls import route_flask_admin_redirects, safe_return_url
 from app.services.errors import DomainError
 from app.services.excel import write_workbook
-from app.timeutil import format_local
+from app.timeutil import format_local, local_today
 
 log = logging.getLogger(__name__)
 route_flask_admin_redirects()  # Flask-Admin's own `url` parameter goes through the same check
@@ -69,7 +70,13 @@ def send_temporary_xlsx(path: str, filename: str):
             current_app.logger.warning("could not remove %s", path)
         return response
 
-    return send_file(path, as_attachment=True, download_name=f"{filename}.xlsx", mimetype=XLSX_MIMETYPE)
+    response = send_file(path, as_attachment=True, download_name=f"{filename}.xlsx", mimetype=XLSX_MIMETYPE)
+    # The Chinese name in filename*, and an ASCII fallback that is a name, not ".xlsx" (werkzeug drops the
+    # non-ASCII characters for it).
+    fallback = f"export-{local_today():%Y%m%d}.xlsx"
+    response.headers["Content-Disposition"] = (f"attachment; filename={fallback}; "
+                                               f"filename*=UTF-8''{quote(filename + '.xlsx')}")
+    return response
 
 
 def lazy_options(load):
@@ -327,6 +334,15 @@ class CrmModelView(ListTotalsMixin, DetailsMixin, SafeListArgsMixin, SecuredMixi
         return super().is_action_allowed(name)
 
     record_noun = "记录"
+
+    def delete_confirmation(self, row) -> str:
+        """确定删除客户“深圳晶显”吗？ - the row's noun (record_noun, else the table's label) and its name."""
+        noun = self.record_noun
+        if noun == "记录":
+            noun = self.model.__table__.info.get("label", noun)
+        name = str(row) if type(row).__str__ is not object.__str__ else ""
+        named = f"“{name[:40]}”" if name else ""
+        return f"确定删除{noun}{named}吗？删除后不能恢复。"
 
     def delete_record(self, row):
         """Remove one row; views whose rows a service deletes (keeping totals right) override this."""
