@@ -14,7 +14,8 @@ def test_order_list_headers_stay_on_one_line_at_1366(admin_page, live):
     product = make_product(name="蛋白糖100倍")
     customer = make_customer(name="深圳市晶显电子科技有限公司")
     for _ in range(3):
-        make_order(customer, [(product, "2", "40.00")], texts={"receiver_name": "欧阳晓明", "receiver_address": "深圳市南山区科技园"})
+        make_order(customer, [(product, "2", "40.00")],
+                   texts={"receiver_name": "欧阳晓明", "receiver_address": "深圳市南山区科技园"})
     db.session.commit()
     page = admin_page
     page.set_viewport_size({"width": 1366, "height": 800})
