@@ -7,6 +7,7 @@ query, detail page and export by the role's 数据范围 when the screen is reco
 
 import logging
 import os
+from urllib.parse import quote
 
 from flask import (
     abort,
@@ -32,6 +33,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
 
+from admin_views.details import DetailsMixin
 from admin_views.input import (
     SafeListArgsMixin,
     bad_numbers,
@@ -40,6 +42,7 @@ from admin_views.input import (
     parse_id,
     report_bad_numbers,
 )
+from admin_views.paging import ListTotalsMixin
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can, registry
@@ -47,7 +50,7 @@ from app.security.scope import apply_scope, can_see_owner
 from app.security.urls import route_flask_admin_redirects, safe_return_url
 from app.services.errors import DomainError
 from app.services.excel import write_workbook
-from app.timeutil import format_local
+from app.timeutil import format_local, local_today
 
 log = logging.getLogger(__name__)
 route_flask_admin_redirects()  # Flask-Admin's own `url` parameter goes through the same check
@@ -67,7 +70,13 @@ def send_temporary_xlsx(path: str, filename: str):
             current_app.logger.warning("could not remove %s", path)
         return response
 
-    return send_file(path, as_attachment=True, download_name=f"{filename}.xlsx", mimetype=XLSX_MIMETYPE)
+    response = send_file(path, as_attachment=True, download_name=f"{filename}.xlsx", mimetype=XLSX_MIMETYPE)
+    # The Chinese name in filename*, and an ASCII fallback that is a name, not ".xlsx" (werkzeug drops the
+    # non-ASCII characters for it).
+    fallback = f"export-{local_today():%Y%m%d}.xlsx"
+    response.headers["Content-Disposition"] = (f"attachment; filename={fallback}; "
+                                               f"filename*=UTF-8''{quote(filename + '.xlsx')}")
+    return response
 
 
 def lazy_options(load):
@@ -200,7 +209,7 @@ class SecuredView(SecuredMixin, BaseView):
     """A custom page (report, settings form, workflow action) behind a permission."""
 
 
-class CrmModelView(SafeListArgsMixin, SecuredMixin, ModelView):
+class CrmModelView(ListTotalsMixin, DetailsMixin, SafeListArgsMixin, SecuredMixin, ModelView):
     """Model-driven list/detail/form with Chinese UI, permissions, data scope and xlsx export."""
 
     form_base_class = CrmForm
@@ -325,6 +334,15 @@ class CrmModelView(SafeListArgsMixin, SecuredMixin, ModelView):
         return super().is_action_allowed(name)
 
     record_noun = "记录"
+
+    def delete_confirmation(self, row) -> str:
+        """确定删除客户“深圳晶显”吗？ - the row's noun (record_noun, else the table's label) and its name."""
+        noun = self.record_noun
+        if noun == "记录":
+            noun = self.model.__table__.info.get("label", noun)
+        name = str(row) if type(row).__str__ is not object.__str__ else ""
+        named = f"“{name[:40]}”" if name else ""
+        return f"确定删除{noun}{named}吗？删除后不能恢复。"
 
     def delete_record(self, row):
         """Remove one row; views whose rows a service deletes (keeping totals right) override this."""

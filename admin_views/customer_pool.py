@@ -226,6 +226,7 @@ class ShareView(CustomerIndexSearchMixin, CrmModelView):
     column_searchable_list = ("id",)
     column_default_sort = ("id", True)
     post_row_actions = (PostRowAction("unshare", "取消共享", "view", css="btn-outline-danger",
+                                      confirm="确定取消共享该客户吗？",
                                       visible=lambda row: row.shared_by_id == current_user.id
                                       or row.customer.owner_id == current_user.id),)
     TABS = (("to_me", "共享给我"), ("mine", "我的共享"))

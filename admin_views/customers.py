@@ -239,7 +239,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
                     done = records.set_source(customers, target)
                 else:
                     done = records.assign_owner(customers, target, current_user)
-                outcome.message = f"已{title} {done} 个客户"
+                outcome.message = f"已{title.removeprefix('客户')} {done} 个客户"  # 已指派 5 个客户
             if not outcome.failed:
                 return redirect(safe_return_url(request.form.get("url"), self.get_url(".index_view")))
         options = {"category": choice_lists()["categories"], "source": choice_lists()["sources"],

@@ -109,6 +109,9 @@ class SafeListArgsMixin:
     def _get_list_extra_args(self):
         args = super()._get_list_extra_args()
         args.page = parse_int(request.args.get("page"), 0, maximum=self.MAX_PAGE)
+        if "goto" in request.args:  # 转到 N 页 (1-based, typed); anything else shows page 1
+            args.page = parse_int(request.args.get("goto"), 1, minimum=1, maximum=self.MAX_PAGE) - 1
+        args.extra_args.pop("goto", None)
         page_size = parse_int(request.args.get("page_size"), 0, maximum=1000)
         args.page_size = page_size if page_size in (getattr(self, "page_size_options", None) or ()) else 0
         args.sort = parse_int(request.args.get("sort"), None, maximum=1000)

@@ -7,6 +7,7 @@ from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, Fil
 from markupsafe import Markup, escape
 
 from admin_views.base import CrmModelView, format_datetime, lazy_options
+from admin_views.details import COMMON_LABELS
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.customer_extensions import register_detail_tab
@@ -31,17 +32,23 @@ def _tables():
     return sorted(labels, key=lambda item: item[1]) + [("maintenance", "系统维护")]
 
 
+SEARCH_KEY_SUFFIXES = ("_key", "_tokens")
+
+
 def column_label(table_name: str, column: str) -> str:
-    """The label a screen shows for a column, else the column name."""
+    """The label a screen shows for a column (or for the relation a foreign key serves), else a
+    shared Chinese label, else the column name."""
     from flask import current_app
 
+    names = (column, column[:-3]) if column.endswith("_id") else (column,)
     for view in current_app.extensions["admin"][0]._views:
         model = getattr(view, "model", None)
         if model is not None and getattr(model, "__tablename__", None) == table_name:
-            label = (getattr(view, "column_labels", None) or {}).get(column)
+            labels = getattr(view, "column_labels", None) or {}
+            label = next((labels[n] for n in names if labels.get(n)), None)
             if label:
                 return str(label)
-    return column
+    return next((COMMON_LABELS[n] for n in names if n in COMMON_LABELS), column)
 
 
 def _shown(value):
@@ -55,7 +62,8 @@ def changes_text(entry: AuditEntry) -> list[tuple[str, object, object]]:
         changes = json.loads(entry.changes) if entry.changes else {}
     except ValueError:
         return []
-    return [(column_label(entry.table_name, name), _shown(old), _shown(new)) for name, (old, new) in changes.items()]
+    return [(column_label(entry.table_name, name), _shown(old), _shown(new)) for name, (old, new) in changes.items()
+            if not name.endswith(SEARCH_KEY_SUFFIXES)]  # derived search keys, not what anyone typed
 
 
 def _format_changes(view, context, model, name):

@@ -1,6 +1,6 @@
 """Self-service pages every logged-in employee has: 修改密码 (old password required)."""
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.extensions import db
@@ -35,7 +35,12 @@ def password():
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
-    return render_template("account/password.html", employee=current_user, error=error)
+    return _with_menu("account/password.html", employee=current_user, error=error)
+
+
+def _with_menu(template: str, **context):
+    """A personal page inside the admin layout (left menu, top bar), rendered by the home view."""
+    return current_app.extensions["admin"][0].index_view.render(template, **context)
 
 
 @bp.route("/reminders")
@@ -44,7 +49,7 @@ def reminders():
     if can("reminder.view"):
         return redirect(url_for("reminder.index_view"))
     items = reminder_service.latest(current_user.id, limit=50)
-    return render_template("account/reminders.html", items=items)
+    return _with_menu("account/reminders.html", items=items)
 
 
 @bp.route("/reminders/<int:reminder_id>/read", methods=["POST"])

@@ -41,15 +41,16 @@ def test_add_employee_log_in_as_them_then_disable(admin_page, live, browser):
 def test_change_own_password_from_the_header(admin_page, live):
     page = admin_page
     page.click("text=修改密码")
+    expect(page.locator("#crm-menu")).to_be_visible()  # the page keeps the left menu
     page.fill("#old_password", "wrong-old")
     page.fill("#new_password", "Admin#2027x")
     page.fill("#confirm_password", "Admin#2027x")
-    page.click("button[type=submit]")
+    page.click("#password-form button[type=submit]")
     expect(page.locator("#password-error")).to_have_text("原密码不正确")
     page.fill("#old_password", ADMIN_PASSWORD)
     page.fill("#new_password", "Admin#2027x")
     page.fill("#confirm_password", "Admin#2027x")
-    page.click("button[type=submit]")
+    page.click("#password-form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("密码已修改")
     page.click("text=退出系统")
     ui_login(page, live, password="Admin#2027x")

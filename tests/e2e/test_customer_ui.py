@@ -162,8 +162,11 @@ def test_share_a_customer_then_take_the_share_back(page, live):
     page.click("#crm-menu >> text=共享客户列表")
     page.click("text=我的共享")
     expect(page.locator("table.model-list")).to_contain_text("李四")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("button[data-action=unshare]")
     expect(page.locator("table.model-list")).not_to_contain_text("张三的共享客户")
+    assert asked == ["确定取消共享该客户吗？"]
 
 
 def test_bulk_change_of_customer_category(admin_page, live):

@@ -21,6 +21,7 @@ SUITES = {
     "messaging": ("tests.perf.bench_messaging", "BENCH_CUSTOMERS", 1_000_000),
     "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
     "inventory": ("tests.perf.bench_inventory", "BENCH_MOVEMENTS", 5_000_000),
+    "list_totals": ("tests.perf.bench_list_totals", "BENCH_CUSTOMERS", 1_000_000),
 }
 
 
