@@ -10,7 +10,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, IntEqu
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from admin_views import tickets_customer  # noqa: F401  (registers the customer's 售后服务 tab)
 from admin_views.base import CrmModelView, lazy_options
@@ -30,7 +30,6 @@ from models.base import utcnow
 from models.customers import Customer
 from models.tickets import Ticket, TicketCategory, TicketPriority, TicketStatus
 
-COUNT_CAP = 10000  # the count row stops counting here ("10000+"): no unbounded COUNT(*) on big lists
 PRIORITY_CHOICES = [(p.value, p.label) for p in TicketPriority]
 STATUS_CHOICES = [(s.value, s.label) for s in TicketStatus]
 PRIORITY_BADGE = {"low": "secondary", "medium": "info", "high": "warning", "urgent": "danger"}
@@ -216,26 +215,8 @@ class TicketListView(WorkflowListMixin, CrmModelView):
                 count_query = count_query.filter(self.search_condition(term))
         return query, count_query, joins, count_joins
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        result = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
-        if execute:
-            g.ticket_list_count = self.capped_count(search, filters)
-        return result
-
-    def capped_count(self, search, filters) -> str:
-        statement = self._scoped(select(Ticket.id).where(*self.base_conditions()))
-        for term in (search or "").split()[:5]:
-            statement = statement.where(self.search_condition(term))
-        for index, _name, value in filters or ():
-            flt = self._filters[index]
-            statement = flt.apply(statement, flt.clean(value))
-        count = db.session.scalar(select(func.count()).select_from(statement.limit(COUNT_CAP + 1).subquery()))
-        return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
-
     def render(self, template, **kwargs):
         if template == self.list_template:
-            kwargs["sums"] = {"number": f"共 {g.get('ticket_list_count', '0')} 条"}
-            kwargs["sum_label"] = "工单合计"
             kwargs["list_tabs"] = []
         return super().render(template, **kwargs)
 

@@ -41,7 +41,7 @@ def test_add_a_ticket_with_assignee_and_attachment_from_the_customer_tab(client)
     assert download.status_code == 200 and download.data == PNG
     assert "售后服务 (1)" in client.get(f"/customer/details/?id={customer.id}").get_data(as_text=True)
     listed = client.get("/ticket-assigned/").get_data(as_text=True)
-    assert "产品安装调试" in listed and "共 1 条" in listed
+    assert "产品安装调试" in listed and "共1条记录" in listed
     assert "产品安装调试" not in client.get("/ticket-new/").get_data(as_text=True)
 
 
@@ -114,7 +114,7 @@ def test_lists_buttons_and_bulk_assignment(client):
     db.session.commit()
     login(client)
     html = client.get("/ticket-new/").get_data(as_text=True)
-    assert all(t.subject in html for t in tickets) and "工单分配" in html and "关闭工单" in html and "共 2 条" in html
+    assert all(t.subject in html for t in tickets) and "工单分配" in html and "关闭工单" in html and "共2条记录" in html
     page = client.post("/ticket-new/action/", data={"action": "assign_selected", "rowid": [t.id for t in tickets]},
                        follow_redirects=True).get_data(as_text=True)
     assert "分配给" in page and all(t.number in page for t in tickets)
@@ -125,7 +125,7 @@ def test_lists_buttons_and_bulk_assignment(client):
                        follow_redirects=True).get_data(as_text=True)
     assert "标记解决：成功 2 个工单" in html
     query = client.get("/ticket-query/?search=" + tickets[0].number).get_data(as_text=True)
-    assert "已解决" in query and "共 1 条" in query
+    assert "已解决" in query and "共1条记录" in query
     export = client.get("/ticket-resolved/export.xlsx")
     assert export.status_code == 200 and export.data[:2] == b"PK"
 
