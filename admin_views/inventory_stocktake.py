@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin_views.base import SecuredView
+from admin_views.inventory_pages import print_document
 from admin_views.transactions import committed
 from admin_views.workflow import step_buttons
 from app.extensions import db
@@ -20,6 +21,7 @@ from app.services.inventory.screens import STOCKTAKE
 from app.services.workflow import advance_one, success_message
 from app.timeutil import format_local
 from models.base_data import Warehouse
+from models.print_templates import TemplateKind
 
 COUNT_PREFIX = "actual_"
 
@@ -168,4 +170,5 @@ class StocktakePagesView(SecuredView):
     def print_view(self, doc_id):
         self.require("print")
         sheet = self._doc(doc_id)
-        return self.render("admin/inventory/stocktake_print.html", sheet=sheet, fmt=format_local)
+        return print_document(sheet, TemplateKind.STOCKTAKE,
+                              lambda t: url_for(".print_view", doc_id=sheet.id, template_id=t.id))
