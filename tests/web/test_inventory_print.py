@@ -121,3 +121,17 @@ def test_preview_of_a_real_stocktake_needs_its_view_permission(client):
     draft = {"kind": "stocktake", "header_html": "{$DocCode$}", "lines_html": "", "footer_html": "",
              "preview_number": sheet.number}
     assert client.post("/print-template/preview", data=draft).status_code == 403
+
+
+def test_the_inventory_lists_link_to_template_management(client):
+    login(client)
+    for url in ("/purchase/", "/purchase-return-approved/", "/stocktake/"):
+        assert 'href="/print-template/"' in client.get(url).get_data(as_text=True), url
+
+
+def test_the_template_management_tab_needs_its_permission(client):
+    make_employee("buyer", role=make_role("角色-buyer", ["purchase.view"]))
+    db.session.commit()
+    login(client, "buyer", PASSWORD)
+    html = client.get("/purchase/").get_data(as_text=True)
+    assert "待审采购单" in html and 'href="/print-template/"' not in html
