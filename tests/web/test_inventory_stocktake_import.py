@@ -1,5 +1,6 @@
 """导入实盘数量 (12.3): the template of a 盘点单's lines, importing it back, bad rows, bad files, attackers."""
 
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 
@@ -96,6 +97,10 @@ def test_disguised_wrong_extension_and_too_big_uploads_are_refused(client, count
     login(client)
     html = upload(client, sheet, b"<html>not a workbook</html>").get_data(as_text=True)
     assert "文件不是有效的 Excel 文件（.xlsx）" in html
+    archive = BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("readme.txt", "a zip, not a workbook")
+    assert "文件不是有效的 Excel 文件（.xlsx）" in upload(client, sheet, archive.getvalue()).get_data(as_text=True)
     html = upload(client, sheet, workbook_bytes([(item.code, "", "", 9, 1)]), name="盘点.csv").get_data(as_text=True)
     assert "只能导入 Excel 文件（.xlsx）" in html
     big = b"PK\x03\x04" + b"0" * (stocktake_import.MAX_BYTES + 1)
