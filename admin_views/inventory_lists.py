@@ -15,6 +15,7 @@ from admin_views.order_filters import PrefixFilter
 from admin_views.transactions import committed
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
+from app.security.permissions import can
 from app.services.errors import ValidationFailed
 from app.services.inventory.documents import delete_documents
 from app.services.inventory.flow import APPROVED, PENDING, PURCHASE_FLOW, RETURN_FLOW, STOCKTAKE_FLOW
@@ -132,6 +133,8 @@ class InventoryListView(WorkflowListMixin, CrmModelView):
         if template == self.list_template:
             kwargs["list_tabs"] = [(label, None if endpoint == self.endpoint else url_for(f"{endpoint}.index_view"))
                                    for label, endpoint in self.tabs]
+            if can("print_template.view"):  # the print templates of 采购进货单 / 采购退货单 / 盘点单 (12.1)
+                kwargs["list_tabs"].append(("模板管理", url_for("print_template.index_view")))
         return super().render(template, **kwargs)
 
     @action("delete", "删除", "确定要删除选中的单据吗？只有待审核的单据可以删除，删除后不能恢复。")

@@ -1,7 +1,7 @@
 """Pages of 采购进货单 and 采购退货单 (12.1, 12.2): 添加 / 编辑 (fig. 12-2, the product picker), the document page
 with 通过审核 and 删除, 付款 (fig. 12-7), 打印 and the picker's JSON lookup. Hidden from the menu."""
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,9 +15,11 @@ from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.inventory import documents, payments, queries
 from app.services.inventory.flow import PURCHASE_FLOW, RETURN_FLOW
 from app.services.inventory.screens import PURCHASE, PURCHASE_RETURN
+from app.services.orders import printing
 from app.services.workflow import advance_one, parse_record_id, success_message
 from app.timeutil import format_local, local_today
 from models.base_data import Supplier, Warehouse
+from models.print_templates import TemplateKind
 
 
 def lines_from(form) -> list[documents.LineInput]:
@@ -37,10 +39,15 @@ def input_from(form) -> documents.DocumentInput:
                                    form.get("day"), form.get("paid"), form.get("discount"), form.get("remark"))
 
 
-def rmb_upper(amount) -> str:
-    from cn2an import an2cn
-
-    return an2cn(f"{amount:.2f}", "rmb")
+def print_document(doc, kind: TemplateKind, switch_url):
+    """The document through its 打印模板 (模板管理; ?template_id= picks another of the kind)."""
+    try:
+        template = printing.pick_template(kind, request.args.get("template_id"))
+    except ValidationFailed as exc:
+        return render_template("error.html", code=400, message=exc.message), 400
+    return render_template("print/document.html", pages=[printing.render_inventory(template, doc)],
+                           title=f"{kind.label} {doc.number}", current_template=template,
+                           templates=printing.templates_of(kind), kind=kind, switch_url=switch_url)
 
 
 class DocumentPages(SecuredView):
@@ -53,6 +60,7 @@ class DocumentPages(SecuredView):
     pending_list = "purchase"
     approved_list = "purchase_approved"
     with_payment = True
+    template_kind = TemplateKind.PURCHASE
 
     def __init__(self, model=None, name=None, category=None, endpoint=None, url=None, **kwargs):
         super().__init__(name=self.noun, category=category, endpoint=endpoint, url=url, **kwargs)
@@ -166,9 +174,8 @@ class DocumentPages(SecuredView):
         doc = self._doc(doc_id)
         if not self.flow.allows("print", doc):
             abort(404)  # 只有审核通过的单据可以打印 (12.1.3)
-        amount = doc.payable if self.with_payment else doc.total
-        return self.render("admin/inventory/print.html", doc=doc, view=self, amount=amount, upper=rmb_upper(amount),
-                           fmt=format_local)
+        return print_document(doc, self.template_kind, lambda t: url_for(".print_view", doc_id=doc.id,
+                                                                          template_id=t.id))
 
     @expose("/lookup/products")
     def lookup_products(self):
@@ -221,3 +228,4 @@ class ReturnPagesView(DocumentPages):
     pending_list = "purchase_return"
     approved_list = "purchase_return_approved"
     with_payment = False
+    template_kind = TemplateKind.PURCHASE_RETURN

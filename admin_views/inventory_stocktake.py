@@ -1,22 +1,27 @@
 """库存盘点 pages (12.3, fig. 12-21): pick a warehouse, 开始盘点, enter actual quantities (相符 / 盘正 / 盘负),
 the 盘点单 page with 通过审核 and the movements posted since 开始盘点, 删除, 打印. Hidden from the menu."""
 
-from flask import abort, flash, redirect, request, url_for
+import tempfile
+from io import BytesIO
+
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin_views.base import SecuredView
+from admin_views.inventory_pages import print_document
 from admin_views.transactions import committed
 from admin_views.workflow import step_buttons
 from app.extensions import db
 from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.services.inventory import documents, postings, stocktakes
+from app.services.inventory import documents, postings, stocktake_import, stocktakes
 from app.services.inventory.flow import STOCKTAKE_FLOW
 from app.services.inventory.screens import STOCKTAKE
 from app.services.workflow import advance_one, success_message
 from app.timeutil import format_local
 from models.base_data import Warehouse
+from models.print_templates import TemplateKind
 
 COUNT_PREFIX = "actual_"
 
@@ -86,6 +91,51 @@ class StocktakePagesView(SecuredView):
             return redirect(url_for(".detail", doc_id=sheet.id))
         return self._page(sheet, True)
 
+    # 导入实盘数量 ---------------------------------------------------------------------
+    def _pending(self, doc_id):
+        sheet = self._doc(doc_id, "edit")
+        if not STOCKTAKE_FLOW.allows("edit", sheet):
+            flash(f"盘点单 {sheet.number} 已审核，不能导入实盘数量", "error")
+            return sheet, redirect(url_for(".detail", doc_id=sheet.id))
+        return sheet, None
+
+    @expose("/<doc_id>/import-template.xlsx")
+    def import_template(self, doc_id):
+        sheet, refused = self._pending(doc_id)
+        if refused:
+            return refused
+        return send_file(BytesIO(stocktake_import.template_bytes(sheet)), as_attachment=True,
+                         download_name=f"盘点单{sheet.number}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @expose("/<doc_id>/import", methods=["POST"])
+    def import_counts(self, doc_id):
+        sheet, refused = self._pending(doc_id)
+        if refused:
+            return refused
+        back = redirect(url_for(".edit", doc_id=sheet.id))
+        upload = request.files.get("file")
+        name = (upload.filename or "") if upload else ""
+        if not name:
+            flash("请选择要导入的 Excel 文件", "error")
+            return back
+        if not name.lower().endswith(".xlsx"):
+            flash("只能导入 Excel 文件（.xlsx），请使用下载的模板", "error")
+            return back
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as target:
+            size = 0
+            while chunk := upload.stream.read(65536):
+                size += len(chunk)
+                if size > stocktake_import.MAX_BYTES:
+                    flash("文件超过 5M，请使用下载的模板填写后上传", "error")
+                    return back
+                target.write(chunk)
+            target.flush()
+            with committed() as outcome:
+                _sheet, rows = stocktake_import.import_counts(sheet.id, target.name, current_user)
+                outcome.message = f"盘点单 {sheet.number} 已导入 {rows} 行实盘数量"
+        return back
+
     @expose("/<doc_id>")
     def detail(self, doc_id):
         return self._page(self._doc(doc_id), False)
@@ -120,4 +170,5 @@ class StocktakePagesView(SecuredView):
     def print_view(self, doc_id):
         self.require("print")
         sheet = self._doc(doc_id)
-        return self.render("admin/inventory/stocktake_print.html", sheet=sheet, fmt=format_local)
+        return print_document(sheet, TemplateKind.STOCKTAKE,
+                              lambda t: url_for(".print_view", doc_id=sheet.id, template_id=t.id))

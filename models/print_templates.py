@@ -1,4 +1,5 @@
-"""打印模板 for 配货单, 发货单 and 报价单 (manual 5.2, 5.3): 上部, 产品明细 and 底部 as sanitised HTML."""
+"""打印模板 for 配货单, 发货单, 报价单 (manual 5.2, 5.3) and 采购进货单, 采购退货单, 盘点单 (12.1-12.3):
+上部, 产品明细 and 底部 as sanitised HTML."""
 
 import enum
 
@@ -14,10 +15,14 @@ class TemplateKind(enum.StrEnum):
     PICKING = "picking"
     SHIPPING = "shipping"
     QUOTE = "quote"
+    PURCHASE = "purchase"
+    PURCHASE_RETURN = "purchase_return"
+    STOCKTAKE = "stocktake"
 
     @property
     def label(self) -> str:
-        return {"picking": "配货单", "shipping": "发货单", "quote": "报价单"}[self.value]
+        return {"picking": "配货单", "shipping": "发货单", "quote": "报价单", "purchase": "采购进货单",
+                "purchase_return": "采购退货单", "stocktake": "盘点单"}[self.value]
 
 
 class PrintTemplate(TimestampMixin, db.Model):

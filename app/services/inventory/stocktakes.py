@@ -67,22 +67,23 @@ def start_stocktake(warehouse_id, actor, remark: str | None = None) -> Stocktake
     return stocktake
 
 
-def parse_actual(value, position: int) -> Decimal:
+def parse_actual(value, position: int, label: str = "实际库存") -> Decimal:
     prefix = f"第 {position} 行："
     try:
-        quantity = parse_decimal(value, "实际库存")
+        quantity = parse_decimal(value, label)
     except ValidationFailed as exc:
         raise ValidationFailed(prefix + exc.message) from None
     if quantity < 0:
-        raise ValidationFailed(f"{prefix}实际库存不能为负数")
+        raise ValidationFailed(f"{prefix}{label}不能为负数")
     if quantity != quantity.quantize(QUANTITY_STEP):
-        raise ValidationFailed(f"{prefix}实际库存最多保留三位小数")
+        raise ValidationFailed(f"{prefix}{label}最多保留三位小数")
     if quantity >= Decimal("100000000"):
-        raise ValidationFailed(f"{prefix}实际库存超出允许范围")
+        raise ValidationFailed(f"{prefix}{label}超出允许范围")
     return quantity.quantize(QUANTITY_STEP)
 
 
-def save_counts(stocktake_id, counts: dict, actor, remark: str | None = None, notify: bool = False) -> Stocktake:
+def save_counts(stocktake_id, counts: dict, actor, remark: str | None = None, notify: bool = False,
+                action: str = "修改") -> Stocktake:
     """Enter actual quantities: `counts` maps line id (as the form sends it) to the counted quantity."""
     stocktake = STOCKTAKE_FLOW.get(stocktake_id, actor, "edit")
     STOCKTAKE_FLOW.ensure("edit", stocktake, "修改")
@@ -100,7 +101,8 @@ def save_counts(stocktake_id, counts: dict, actor, remark: str | None = None, no
         if line.actual_quantity != quantity:
             line.actual_quantity = quantity
             changed += 1
-    STOCKTAKE_FLOW.write_log(stocktake, actor, "修改", None, None, f"修改 {changed} 行实际库存")
+    note = f"修改 {changed} 行实际库存" + ("" if action == "修改" else f"（{action}）")
+    STOCKTAKE_FLOW.write_log(stocktake, actor, action, None, None, note)
     db.session.flush()
     if notify:
         notify_approvers(STOCKTAKE_FLOW, stocktake, 0, actor)

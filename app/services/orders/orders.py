@@ -20,8 +20,10 @@ from models.accounts import Employee, Role, RolePermission
 from models.base import utcnow
 from models.base_data import Warehouse
 from models.customers import Customer, CustomerShare
+from models.inventory import StockMovement
 from models.orders import OrderStatus, SalesOrder, SalesOrderLine
 
+ORDER_DOC_TYPE = "order"  # StockMovement.doc_type of 销售出库 / 退货入库 (services/inventory/postings.py)
 RECEIVER_FIELDS = ("receiver_name", "receiver_gender", "receiver_phone", "receiver_mobile", "receiver_province",
                    "receiver_city", "receiver_district", "receiver_address", "receiver_zip", "delivery_time",
                    "package_items", "remark")
@@ -185,6 +187,12 @@ def ensure_deletable(order: SalesOrder, actor) -> None:
     has_returns = db.session.scalar(select(SalesOrder.id).where(SalesOrder.original_order_id == order.id).limit(1))
     if has_returns:
         raise ValidationFailed(f"订单 {order.number} 已有关联的退货单，不能删除")
+    posted = db.session.scalar(select(StockMovement.id).where(StockMovement.doc_type == ORDER_DOC_TYPE,
+                                                              StockMovement.doc_id == order.id).limit(1))
+    if posted:
+        if order.is_return:
+            raise ValidationFailed(f"退货单 {order.number} 已入库，不能删除")
+        raise ValidationFailed(f"订单 {order.number} 已出库，不能删除；如需冲销请做销售退货")
 
 
 def before_delete(order: SalesOrder, actor) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.services.errors import NotFound, ValidationFailed
+from app.services.inventory import print_templates as inventory_print
 from app.services.orders import printing
 from app.services.orders.quotes import QUOTE_FLOW
 from app.services.orders.workflow import ORDER_FLOW
@@ -18,7 +19,7 @@ def parse_kind(value: str | None) -> TemplateKind:
     try:
         return TemplateKind((value or "").strip())
     except ValueError:
-        raise ValidationFailed("请选择模板类型（配货单、发货单或报价单）") from None
+        raise ValidationFailed("请选择模板类型（配货单、发货单、报价单、采购进货单、采购退货单或盘点单）") from None
 
 
 def draft(kind: TemplateKind, header: str | None, lines: str | None, footer: str | None) -> PrintTemplate:
@@ -35,6 +36,8 @@ def source_of(kind: TemplateKind, number: str | None, actor) -> tuple[dict[str, 
     if not number:
         values, lines = printing.sample_values(kind)
         return values, lines, "示例数据"
+    if kind in inventory_print.KINDS:
+        return inventory_print.by_number(kind, number, actor)
     if kind == TemplateKind.QUOTE:
         quote = db.session.scalar(select(Quote).where(Quote.number == number))
         if quote is None:

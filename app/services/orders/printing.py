@@ -63,6 +63,10 @@ ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S | re.I)
 def placeholder_groups(kind: TemplateKind) -> list[tuple[str, list[tuple[str, str]]]]:
     """The 占位符 a template of this kind understands, for the editor's picker: the document's fields, then
     the 产品明细 fields (a table row holding one of them is repeated per line)."""
+    from app.services.inventory import print_templates as inventory_print
+
+    if kind in inventory_print.KINDS:
+        return inventory_print.placeholder_groups(kind, LINE_FIELDS)
     fields = QUOTE_FIELDS if kind == TemplateKind.QUOTE else ORDER_FIELDS
     document = "报价单字段" if kind == TemplateKind.QUOTE else "订单字段"
     return [(document, [(f"{{${name}$}}", label) for name, label in fields.items()]),
@@ -100,7 +104,7 @@ def save_template(template: PrintTemplate) -> PrintTemplate:
 
 
 def set_default_template(template: PrintTemplate) -> None:
-    """One default per kind (配货单, 发货单, 报价单)."""
+    """One default per kind."""
     db.session.execute(update(PrintTemplate).where(PrintTemplate.kind == template.kind,
                                                    PrintTemplate.id != template.id).values(is_default=False))
     template.is_default = True
@@ -189,10 +193,18 @@ def _fill(html: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0), html)
 
 
+def _line_names() -> set[str]:
+    from app.services.inventory.print_templates import STOCKTAKE_LINE_FIELDS
+
+    return set(LINE_FIELDS) | set(STOCKTAKE_LINE_FIELDS)
+
+
 def _fill_lines(html: str, values: dict[str, str], lines: list[dict[str, str]]) -> str:
+    names = _line_names()
+
     def expand(match):
         row = match.group(0)
-        if not any(f"{{${name}$}}" in row for name in LINE_FIELDS):
+        if not any(f"{{${name}$}}" in row for name in names):
             return row
         return "".join(_fill(row, line) for line in lines)
 
@@ -202,7 +214,8 @@ def _fill_lines(html: str, values: dict[str, str], lines: list[dict[str, str]]) 
 def render(template: PrintTemplate, values: dict[str, str], lines) -> Markup:
     """Fill the placeholders (values HTML-escaped), then sanitise the filled page: a value can land in
     an attribute such as href="{$Remark$}", where escaping alone would keep javascript:alert(1)."""
-    line_values = _line_values(lines)
+    lines = list(lines)
+    line_values = lines if lines and isinstance(lines[0], dict) else _line_values(lines)  # dicts: ready rows
     parts = [_fill(template.header_html or "", values),
              _fill_lines(template.lines_html or "", values, line_values),
              _fill(template.footer_html or "", values)]
@@ -217,10 +230,21 @@ def render_quote(template: PrintTemplate, quote: Quote) -> Markup:
     return render(template, quote_values(quote), quote.lines)
 
 
+def render_inventory(template: PrintTemplate, doc) -> Markup:
+    """采购进货单, 采购退货单 or 盘点单 (app/services/inventory/print_templates.py)."""
+    from app.services.inventory import print_templates as inventory_print
+
+    return render(template, inventory_print.document_values(doc), inventory_print.line_rows(doc))
+
+
 def sample_values(kind: TemplateKind) -> tuple[dict[str, str], list]:
     """Example data for 预览 (figure 5-8's order), so a template can be checked without a real order."""
     from types import SimpleNamespace
 
+    from app.services.inventory import print_templates as inventory_print
+
+    if kind in inventory_print.KINDS:
+        return inventory_print.sample_values(kind)
     lines = [SimpleNamespace(product_code="30", product_name="蛋白糖100倍", product_spec="25KG/袋", product_unit="KG",
                              unit_price=Decimal("40.00"), quantity=Decimal("3"), subtotal=Decimal("120.00")),
              SimpleNamespace(product_code="63", product_name="栀子黄色素", product_spec="1*25/桶", product_unit="KG",

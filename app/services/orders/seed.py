@@ -71,8 +71,10 @@ DEFAULTS = [
 
 
 def seed_print_templates() -> None:
-    """One default template per kind, only where that kind has none yet."""
-    for kind, name, header, lines, footer in DEFAULTS:
+    """One default template per kind, only where that kind has none yet (inventory kinds included)."""
+    from app.services.inventory.print_seed import DEFAULTS as INVENTORY_DEFAULTS
+
+    for kind, name, header, lines, footer in DEFAULTS + INVENTORY_DEFAULTS:
         if db.session.scalar(select(PrintTemplate.id).where(PrintTemplate.kind == kind).limit(1)):
             continue
         db.session.add(PrintTemplate(kind=kind, name=name, header_html=header, lines_html=lines,
