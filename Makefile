@@ -8,7 +8,12 @@ export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_PG_DB ?= xingzhu_test
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Test processes (pytest-xdist): one per core, at most 4. Each has its own PostgreSQL database
+# ($(TEST_PG_DB)_gw0, ...) and Redis database (12, 13, ...; tests/parallel.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/12
+# What to test (make test TEST_PATHS="tests/unit tests/jobs"); PYTEST_ARGS adds options (-k, -x, --durations=20).
+TEST_PATHS ?= tests
 
 .PHONY: run dev test install install-dev assets system-deps services lint worker cron bench demo clean
 
@@ -77,8 +82,8 @@ test: install-dev system-deps services lint
 	  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(TEST_PG_DB)" >/dev/null && \
 	  export TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$(TEST_PG_DB); \
 	fi; \
-	$(BIN)/pytest -p no:cacheprovider --cov=app --cov=models --cov=admin_views --cov=jobs \
-	  --cov-report=term $(PYTEST_ARGS) tests --ignore=tests/perf
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup \
+	  --cov=app --cov=models --cov=admin_views --cov=jobs --cov-report=term $(PYTEST_ARGS) $(TEST_PATHS) --ignore=tests/perf
 
 worker: install
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/rq worker --with-scheduler -w jobs.worker.CrmWorker --path . --url $${REDIS_URL:-redis://127.0.0.1:6379/0}

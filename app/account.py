@@ -70,9 +70,15 @@ def safe_link(link: str | None) -> str:
 
 
 @bp.route("/reminders/poll")
-@login_required
 def poll_reminders():
-    """The pop-up's short poll: the unread count and unread reminders newer than `after` (JSON)."""
+    """The pop-up's short poll: the unread count and unread reminders newer than `after` (JSON).
+
+    A page whose login has ended gets a bare 401, not the login page: following a redirect there (and the
+    "please log in" flash) would give the browser a new cookie session, replacing the one of a login form
+    open in another tab, whose submission would then fail as "页面已过期".
+    """
+    if not current_user.is_authenticated:
+        return jsonify({"error": "登录已超时，请重新登录"}), 401
     text = request.args.get("after", "")
     after = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
     items = reminder_service.unread_since(current_user.id, after)

@@ -44,20 +44,25 @@ def take_lease(holder: str, now: datetime | None = None, seconds: int = LEASE_SE
     now = now or utcnow()
     values = {"holder": holder, "expires_at": now + timedelta(seconds=seconds)}
     with write_transactions():
-        try:
-            taken = db.session.execute(
-                update(SchedulerLease)
-                .where(SchedulerLease.name == LEASE_NAME,
-                       or_(SchedulerLease.holder == holder, SchedulerLease.expires_at < now))
-                .values(values).execution_options(synchronize_session=False)).rowcount
-            if not taken:
-                with db.session.begin_nested():
-                    db.session.execute(insert(SchedulerLease).values(name=LEASE_NAME, **values))
-            db.session.commit()
-            return True
-        except IntegrityError:  # the row exists and someone else holds it
-            db.session.rollback()
-            return False
+        # Two tries: when the row is missing and another transaction inserts it at the same moment (on
+        # PostgreSQL the second INSERT waits for the first, then fails on the key), the UPDATE is run again:
+        # that other transaction may have been this holder's own (the heartbeat and a due job of one
+        # scheduler ask at once), and then the lease is ours.
+        for _attempt in range(2):
+            try:
+                taken = db.session.execute(
+                    update(SchedulerLease)
+                    .where(SchedulerLease.name == LEASE_NAME,
+                           or_(SchedulerLease.holder == holder, SchedulerLease.expires_at < now))
+                    .values(values).execution_options(synchronize_session=False)).rowcount
+                if not taken:
+                    with db.session.begin_nested():
+                        db.session.execute(insert(SchedulerLease).values(name=LEASE_NAME, **values))
+                db.session.commit()
+                return True
+            except IntegrityError:  # the row exists now
+                db.session.rollback()
+        return False  # and someone else holds it
 
 
 def release_lease(holder: str) -> None:

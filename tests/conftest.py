@@ -1,6 +1,11 @@
-"""Shared fixtures: one app per database backend, a clean seeded database per test."""
+"""Shared fixtures: one app per database backend, a clean seeded database per test.
+
+Under `pytest -n N` every worker process has its own instance dir, PostgreSQL database and Redis database
+(tests/parallel.py); the app of each backend is built once per process.
+"""
 
 import os
+import shutil
 import tempfile
 
 _INSTANCE = tempfile.mkdtemp(prefix="crm-test-instance-")
@@ -16,7 +21,9 @@ from sqlalchemy import text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 from tests.helpers import ADMIN_PASSWORD, TEST_CAPTCHA  # noqa: E402
+from tests.parallel import setup_worker_resources, teardown_worker_resources  # noqa: E402
 
+setup_worker_resources()  # before any test module reads TEST_DATABASE_URL / REDIS_TEST_URL
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -75,17 +82,35 @@ def reset_data(app):
         _db.session.remove()
 
 
+def pytest_unconfigure(config):
+    teardown_worker_resources()
+    shutil.rmtree(_INSTANCE, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_apps():
+    """The app of each backend, built on first use and kept for the whole session.
+
+    pytest keeps one parameter of a session fixture at a time: when a worker's tests alternate between the
+    backends (as xdist hands them out), `app` is set up again at each switch, and this keeps that cheap.
+    """
+    apps = {}
+    yield apps
+    for application in apps.values():
+        with application.app_context():
+            _db.engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def app(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    else:
-        url = os.environ["TEST_DATABASE_URL"]
-    application = make_test_app(url)
-    build_schema(application)
-    yield application
-    with application.app_context():
-        _db.engine.dispose()
+def app(request, built_apps, tmp_path_factory):
+    if request.param not in built_apps:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        else:
+            url = os.environ["TEST_DATABASE_URL"]
+        built_apps[request.param] = make_test_app(url)
+        build_schema(built_apps[request.param])
+    return built_apps[request.param]
 
 
 @pytest.fixture()

@@ -29,6 +29,29 @@ def browser_context_args(browser_context_args):
             "viewport": {"width": 1400, "height": 900}}
 
 
+@pytest.fixture(autouse=True)
+def _no_browser_left_open(browser):
+    """Close any browser context a test opened and left open.
+
+    A page left open keeps running its scripts for the rest of the session: the reminder pop-up of a
+    logged-out page went on polling the live server, and each answer changed its cookie session while a
+    later test was logging in.
+    """
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
+
+
+@pytest.fixture()
+def second_page(browser, browser_context_args):
+    """A page in a browser context of its own (another person at another computer), closed after the test."""
+    context = browser.new_context(**browser_context_args)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     application = make_test_app(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",

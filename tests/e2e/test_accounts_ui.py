@@ -8,7 +8,7 @@ from tests.e2e.conftest import ui_login
 from tests.helpers import ADMIN_PASSWORD
 
 
-def test_add_employee_log_in_as_them_then_disable(admin_page, live, browser):
+def test_add_employee_log_in_as_them_then_disable(admin_page, live, second_page):
     page = admin_page
     page.click("#crm-menu >> text=员工信息管理")
     page.click("text=添加")
@@ -25,7 +25,7 @@ def test_add_employee_log_in_as_them_then_disable(admin_page, live, browser):
     expect(row).to_contain_text("王五")
     expect(row).to_contain_text("销售一部销售员")
 
-    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    other = second_page
     ui_login(other, live, "wangwu", "Wangwu#2026")
     expect(other.locator(".crm-user")).to_contain_text("王五")
     other.goto(f"{live}/employee/")  # 查看自己: only the own account is listed

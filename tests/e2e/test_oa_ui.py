@@ -39,7 +39,7 @@ def test_check_in_and_out_from_the_page_header(page, live):
     expect(row).to_contain_text("127.0.0.1")
 
 
-def test_a_comment_reaches_the_authors_popup_without_a_reload(page, live, live_app, browser):
+def test_a_comment_reaches_the_authors_popup_without_a_reload(page, live, live_app, second_page):
     _staff()
     live_app.config["REMINDER_POLL_SECONDS"] = 1
     try:
@@ -54,7 +54,7 @@ def test_a_comment_reaches_the_authors_popup_without_a_reload(page, live, live_a
         expect(page.locator("table.model-list tbody")).to_contain_text("今天拜访了三家客户")
         page.evaluate("window.__noReload = true")
 
-        boss = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        boss = second_page
         ui_login(boss, live, "manager", "secret#123")
         boss.goto(f"{live}/worklog/")
         boss.locator("table.model-list tbody tr", has_text="今天拜访了三家客户").locator("text=查看").click()

@@ -7,7 +7,7 @@ from tests.e2e.conftest import ui_login
 from tests.helpers import PASSWORD, make_employee, make_role
 
 
-def test_permission_ticked_in_the_tree_shows_the_menu(page, browser, live):
+def test_permission_ticked_in_the_tree_shows_the_menu(page, second_page, live):
     role = make_role("仓库管理员", ["product.view"])
     make_employee("cangku", role=role, real_name="仓库小王")
     db.session.commit()
@@ -21,7 +21,7 @@ def test_permission_ticked_in_the_tree_shows_the_menu(page, browser, live):
     page.click("text=保存权限")
     expect(page.locator(".alert-success")).to_contain_text("角色“仓库管理员”的权限已保存")
 
-    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    other = second_page
     ui_login(other, live, "cangku", PASSWORD)
     menu = other.locator("#crm-menu")
     expect(menu).to_contain_text("仓库信息管理")

@@ -4,10 +4,12 @@ import os
 import threading
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import make_url
 
+from app.services.maintenance.databases import pg_create_database, pg_drop_database
 from app.services.numbering import next_number
 from tests.conftest import build_schema, make_test_app
+from tests.parallel import sibling_database_url
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -15,12 +17,9 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 def test_parallel_numbering_on_postgresql(tmp_path):
     # A database of its own so the shared test schema is not disturbed.
-    admin = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS xingzhu_numbering"))
-        conn.execute(text("CREATE DATABASE xingzhu_numbering"))
-    url = PG_URL.rsplit("/", 1)[0] + "/xingzhu_numbering"
-    app = make_test_app(url)
+    url = make_url(sibling_database_url("numbering"))
+    pg_create_database(url, url.database)
+    app = make_test_app(url.render_as_string(hide_password=False))
     build_schema(app)
     numbers, errors = [], []
     barrier = threading.Barrier(8)
@@ -47,8 +46,7 @@ def test_parallel_numbering_on_postgresql(tmp_path):
         from app.extensions import db
 
         db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS xingzhu_numbering"))
+    pg_drop_database(url, url.database)
     assert not errors
     assert len(numbers) == 80
     assert len(set(numbers)) == 80

@@ -6,15 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 from lunar_python import Lunar
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, make_url, select
 
 from app.services.customers.records import create_customer, refresh_lunar_birth_months
+from app.services.maintenance.databases import pg_create_database, pg_drop_database
 from app.services.oa.anniversary_reminders import remind_anniversaries
 from app.services.reminders import create_reminder, mark_read, unread_count, unread_since
 from models.reminders import Reminder
 from tests.conftest import build_schema, make_test_app
 from tests.helpers import admin as admin_user
 from tests.helpers import make_employee
+from tests.parallel import sibling_database_url
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -137,12 +139,9 @@ def test_pool_customers_remind_nobody_and_reading_is_per_person(db):
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 def test_two_jobs_running_at_once_on_postgresql_create_each_reminder_once():
-    admin_engine = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    name = "xingzhu_oa_reminders"
-    with admin_engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    app = make_test_app(PG_URL.rsplit("/", 1)[0] + "/" + name)
+    url = make_url(sibling_database_url("oa_reminders"))
+    pg_create_database(url, url.database)
+    app = make_test_app(url.render_as_string(hide_password=False))
     build_schema(app)
     from app.extensions import db
     from app.services.seed import ensure_admin, seed_defaults
@@ -177,8 +176,7 @@ def test_two_jobs_running_at_once_on_postgresql_create_each_reminder_once():
         total = db.session.scalar(select(func.count(Reminder.id)).where(Reminder.kind == "contract_end"))
         db.session.remove()
         db.engine.dispose()
-    with admin_engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+    pg_drop_database(url, url.database)
     assert not errors
     assert total == 40
     assert sum(results) == 40

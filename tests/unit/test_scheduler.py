@@ -1,13 +1,15 @@
 """The in-process schedule without Redis: a database lease, one runner among several processes, real firing."""
 
+import threading
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, text
 
-from app.scheduler import InProcessScheduler, release_lease, take_lease
+from app.scheduler import LEASE_NAME, InProcessScheduler, release_lease, take_lease
 from app.services.customer_demo import make_customer
 from app.services.customers.followups import add_follow_up
+from app.sqlite_transactions import write_transactions
 from jobs.cron import SCHEDULE, Entry
 from models.base import utcnow
 from models.reminders import Reminder
@@ -38,6 +40,41 @@ def test_the_lease_has_one_holder_and_is_taken_over_when_it_expires(db):
     assert take_lease("web-1", now + timedelta(seconds=152)) is False
     release_lease("web-2")
     assert take_lease("web-1", now + timedelta(seconds=153)) is True
+
+
+def _blocked_on_a_lock(db) -> bool:
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                 "AND wait_event_type = 'Lock'")).scalar_one() > 0
+
+
+def test_a_holder_that_takes_a_fresh_lease_twice_at_once_is_told_yes_both_times(app, db):
+    """The heartbeat and a due job of one scheduler take the free lease at the same moment. On PostgreSQL the
+    second INSERT waits for the first and fails on the key; the job used to be skipped as "not the holder"."""
+    db.session.execute(delete(SchedulerLease))
+    db.session.commit()
+    results = []
+
+    def take():
+        with app.app_context():
+            try:
+                results.append(take_lease("web-1"))
+            finally:
+                db.session.remove()
+
+    with write_transactions(), db.engine.connect() as first:  # the first of the two, not yet committed
+        first.execute(insert(SchedulerLease).values(name=LEASE_NAME, holder="web-1",
+                                                    expires_at=utcnow() + timedelta(seconds=90)))
+        second = threading.Thread(target=take)
+        second.start()
+        if db.engine.dialect.name == "postgresql":
+            assert _wait_for(lambda: _blocked_on_a_lock(db), 10)  # its INSERT waits for the first one
+        else:
+            time.sleep(0.5)  # SQLite: it waits for the write lock
+        first.commit()
+    second.join(30)
+    assert results == [True]
+    assert take_lease("web-2") is False  # someone else is still told no
 
 
 def test_a_due_follow_up_reminder_is_created_by_the_scheduler_without_redis(app, db):

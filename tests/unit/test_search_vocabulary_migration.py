@@ -5,15 +5,16 @@ from collections import defaultdict
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, func, insert, inspect, select, text
+from sqlalchemy import func, insert, inspect, make_url, select
 
 from app.extensions import db
 from app.services.customers.search import search_condition, tokens_for
+from app.services.maintenance.databases import pg_create_database, pg_drop_database
 from models.customers import Customer, CustomerSearchToken, CustomerSearchVocabulary
 from tests.conftest import make_test_app
+from tests.parallel import sibling_database_url
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-PG_DATABASE = "xingzhu_vocabulary_migration"
 CUSTOMERS = [
     {"name": "北京世纪城有限公司", "contact_name": "王", "pinyin": "bjsjcyxgs", "mobile_key": "13632132345"},
     {"name": "重庆银河商行", "contact_name": "丁娜芳", "address": "华强北路 100 号", "pinyin": "cqyhsh",
@@ -32,17 +33,13 @@ def migration_app(request, tmp_path):
         with application.app_context():
             db.engine.dispose()
         return
-    server = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE}"))
-        conn.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
-    application = make_test_app(PG_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}")
+    url = make_url(sibling_database_url("vocabulary_migration"))
+    pg_create_database(url, url.database)
+    application = make_test_app(url.render_as_string(hide_password=False))
     yield application
     with application.app_context():
         db.engine.dispose()
-    with server.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE}"))
-    server.dispose()
+    pg_drop_database(url, url.database)
 
 
 def _tokens_by_customer():

@@ -71,6 +71,22 @@ def test_read_all_and_the_poll_endpoint(db, client):
     assert client.get("/account/reminders/poll").get_json()["unread"] == 0
 
 
+def test_the_poll_of_a_logged_out_page_is_a_bare_401_that_leaves_the_cookie_alone(db, client):
+    # A login form open in another tab keeps its cookie session (and CSRF token): no redirect, no flash.
+    response = client.get("/account/reminders/poll?after=0")
+    assert response.status_code == 401 and response.get_json() == {"error": "登录已超时，请重新登录"}
+    assert "Set-Cookie" not in response.headers
+    _rep(db)
+    login(client, "rep", "secret#123")
+    assert client.get("/account/reminders/poll").status_code == 200
+    client.post("/logout", follow_redirects=True)  # the login page, as the other tab shows it
+    with client.session_transaction() as before:
+        before = dict(before)
+    assert client.get("/account/reminders/poll").status_code == 401
+    with client.session_transaction() as after:
+        assert dict(after) == before
+
+
 def test_the_header_has_the_badge_and_the_popup_without_inline_script(db, client):
     rep = _rep(db)
     create_reminder(rep.id, "follow_up", "回访")

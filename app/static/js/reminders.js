@@ -73,7 +73,10 @@
   function poll() {
     if (document.hidden) return;
     window.fetch(box.dataset.pollUrl + '?after=' + shown, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 401) window.clearInterval(timer);  // logged out: nothing more to fetch
+        return response.ok ? response.json() : null;
+      })
       .then(function (data) {
         if (!data) return;
         updateBadge(data.unread);
@@ -82,6 +85,6 @@
       .catch(function () { /* offline for a moment: try again at the next interval */ });
   }
 
+  var timer = window.setInterval(poll, interval);
   poll();
-  window.setInterval(poll, interval);
 })();
