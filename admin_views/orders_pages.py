@@ -65,9 +65,12 @@ def parse_local_datetime(value: str | None) -> datetime | None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
-            return local_to_utc(datetime.strptime(value, fmt))
+            parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
+        if not 1900 <= parsed.year <= 2999:
+            raise ValidationFailed("日期不正确（年份应在 1900 至 2999 之间）")
+        return local_to_utc(parsed)
     raise ValidationFailed("日期格式不正确")
 
 

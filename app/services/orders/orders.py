@@ -16,6 +16,7 @@ from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.totals import order_totals, parse_amount
 from app.services.orders.workflow import ORDER_FLOW, SCOPE_MODULE, ensure_access, log
 from app.services.reminders import create_reminder
+from app.services.workflow import parse_record_id
 from models.accounts import Employee, Role, RolePermission
 from models.base import utcnow
 from models.base_data import Warehouse
@@ -58,10 +59,8 @@ def customer_visible(customer: Customer, actor) -> bool:
 
 def visible_customer(customer_id, actor) -> Customer:
     """The customer must exist and lie in the actor's customer scope; anything else looks like 'not found'."""
-    try:
-        customer = db.session.get(Customer, int(customer_id))
-    except (TypeError, ValueError):
-        customer = None
+    key = parse_record_id(customer_id)
+    customer = db.session.get(Customer, key) if key is not None else None
     if customer is None or not customer_visible(customer, actor):
         raise ValidationFailed("请选择客户（客户不存在或不在您的查看范围内）")
     return customer
