@@ -96,7 +96,7 @@ bench: install-dev
 
 demo: install
 	$(BIN)/flask crm init
-	$(BIN)/flask crm demo
+	$(BIN)/flask crm demo $(DEMO_ARGS)
 
 clean:
 	rm -rf .pytest_cache .coverage htmlcov

@@ -20,6 +20,7 @@ def init_command():
 
     from app.services.seed import ensure_admin, seed_defaults
 
+    _create_missing_database()
     upgrade()
     seed_defaults()
     admin, password = ensure_admin()
@@ -69,9 +70,19 @@ def create_admin_command(username, password, real_name):
 @click.option("--orders", default=200, show_default=True, help="订单数量（各状态，部分已回款）")
 @click.option("--quotes", default=40, show_default=True, help="报价单数量")
 @click.option("--seed", default=2026, show_default=True)
-def demo_command(products, employees, customers, follow_ups, orders, quotes, seed):
+@click.option("--append", is_flag=True, help="数据库里已有客户时仍再添加一批演示数据")
+def demo_command(products, employees, customers, follow_ups, orders, quotes, seed, append):
     """Fill realistic Chinese demo data (fast enough for benchmark volumes)."""
+    from sqlalchemy import func, select
+
     from app.services.demo import DemoBuilder
+    from models.customers import Customer
+
+    existing = db.session.scalar(select(func.count()).select_from(select(Customer.id).limit(1).subquery()))
+    if existing and not append:
+        raise click.ClickException(
+            "数据库里已有客户数据，演示数据未添加。要再添加一批请加 --append（make demo DEMO_ARGS=--append）；"
+            "要从空库开始，请先在“系统初始化”中清空，或换一个新的数据库")
 
     builder = DemoBuilder(seed=seed)
     made = builder.employees(employees)
@@ -98,6 +109,35 @@ def rebuild_order_sums_command():
     buckets = sums.rebuild()
     db.session.commit()
     click.echo(f"已重算订单金额汇总：{buckets} 个日汇总")
+
+
+def _create_missing_database() -> None:
+    """A PostgreSQL database named in DATABASE_URL that does not exist yet is created (the server must run);
+    SQLite creates its file by itself, and SQL Server databases are created by their administrator."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    url = db.engine.url
+    if url.get_backend_name() != "postgresql":
+        return
+    try:
+        with db.engine.connect():
+            return
+    except OperationalError as exc:
+        if f'database "{url.database}" does not exist' not in str(exc):
+            raise click.ClickException(f"无法连接数据库 {_safe_url()}：请确认 PostgreSQL 已启动、地址和账号正确") from None
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            name = connection.dialect.identifier_preparer.quote(url.database)
+            connection.execute(text(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"))
+    except OperationalError as exc:
+        raise click.ClickException(
+            f"数据库 {url.database} 不存在，且无法自动创建（{type(exc.orig).__name__}）：请让数据库管理员执行 "
+            f"CREATE DATABASE {url.database}; 后再运行") from None
+    finally:
+        server.dispose()
+    click.echo(f"已创建数据库 {url.database}")
 
 
 def _safe_url() -> str:

@@ -81,3 +81,53 @@ def test_demo_adds_orders_in_every_status_and_quotes_that_agree_with_the_totals(
     assert customer_totals(order.customer_id)[0] == expected
     buckets = db.session.scalar(select(func.sum(OrderDailySum.order_count)))
     assert buckets == 60  # 订单金额汇总 follows every demo order
+
+
+def test_demo_refuses_to_add_to_a_database_with_customers_unless_told_to(app, db):
+    from models.customers import Customer
+
+    runner = app.test_cli_runner()
+    args = ["crm", "demo", "--products", "5", "--employees", "2", "--customers", "20", "--follow-ups", "20",
+            "--orders", "5", "--quotes", "1"]
+    assert runner.invoke(args=args).exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code != 0 and "数据库里已有客户数据，演示数据未添加" in again.output
+    assert db.session.scalar(select(func.count(Customer.id))) == 20
+    more = runner.invoke(args=[*args, "--append"])
+    assert more.exit_code == 0, more.output
+    assert db.session.scalar(select(func.count(Customer.id))) == 40
+
+
+def test_init_creates_a_postgresql_database_that_does_not_exist_yet(tmp_path):
+    import os
+
+    import pytest
+    from sqlalchemy import create_engine, make_url, text
+
+    from app.services.maintenance.databases import pg_drop_database
+    from tests.conftest import make_test_app
+    from tests.parallel import sibling_database_url
+
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    url = make_url(sibling_database_url("fresh_init"))
+    pg_drop_database(url, url.database)
+    try:
+        app = make_test_app(url.render_as_string(hide_password=False))
+        result = app.test_cli_runner().invoke(args=["crm", "init"])
+        assert result.exit_code == 0, result.output
+        assert f"已创建数据库 {url.database}" in result.output and "管理员账号：admin" in result.output
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM employees")) == 1
+        engine.dispose()
+        with app.app_context():
+            from app.extensions import db as app_db
+
+            app_db.engine.dispose()
+        again = app.test_cli_runner().invoke(args=["crm", "init"])  # idempotent: nothing created twice
+        assert again.exit_code == 0 and "已创建数据库" not in again.output
+        with app.app_context():
+            app_db.engine.dispose()
+    finally:
+        pg_drop_database(url, url.database)
