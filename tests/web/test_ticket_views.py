@@ -183,3 +183,24 @@ def test_the_query_filters_by_status_priority_and_overdue(client, app):
     assert "紧急报修" in high and "已关单" not in high
     overdue = client.get(url("服务时限", "overdue")).get_data(as_text=True)
     assert "紧急报修" in overdue and "已超时" in overdue and "已关单" not in overdue
+
+
+def test_every_sortable_column_of_工单综合查询_sorts_the_tickets(client, app):
+    first = make_ticket(TicketStatus.ASSIGNED, assignee=handler("worker2", "李四"), subject="阿里云服务器",
+                        customer=make_customer(name="北京甲"))
+    second = make_ticket(TicketStatus.NEW, subject="打印机卡纸", customer=make_customer(name="上海乙"))
+    db.session.commit()
+    login(client)
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "ticket_query")
+    columns = [name for name, _label in view.get_list_columns()]
+    sorted_by = 0
+    for index, name in enumerate(columns):
+        if name not in view._sortable_columns:
+            continue
+        for desc in ("0", "1"):
+            html = client.get(f"/ticket-query/?sort={index}&desc={desc}").get_data(as_text=True)
+            assert "阿里云服务器" in html and "打印机卡纸" in html and "北京甲" in html and "李四" in html, name
+        sorted_by += 1
+    assert sorted_by >= 3
+    by_number = client.get(f"/ticket-query/?sort={columns.index('number')}&desc=1").get_data(as_text=True)
+    assert by_number.index(second.subject) < by_number.index(first.subject)
