@@ -164,6 +164,7 @@ def test_share_a_customer_then_take_the_share_back(page, live):
     expect(page.locator("table.model-list")).to_contain_text("李四")
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.wait_for_load_state("load")  # the confirmation is crm-ui.js's, loaded at the end of the page
     page.click("button[data-action=unshare]")
     expect(page.locator("table.model-list")).not_to_contain_text("张三的共享客户")
     assert asked == ["确定取消共享该客户吗？"]
