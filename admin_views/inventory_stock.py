@@ -73,7 +73,20 @@ PRODUCT_FORMATTERS = {"warehouse": lambda v, c, m, n: m.warehouse.name, "code": 
                       "product": _product_cell("name"), "spec": _product_cell("spec"), "unit": _product_cell("unit")}
 
 
-class StockBalanceView(StockSearchMixin, CrmModelView):
+class StockQueryScreen:
+    """当前库存查询 and 库存流水查询: read-only lists titled by the view, exporting the columns shown."""
+
+    can_create = can_edit = can_delete = False
+
+    def __init__(self, model, *args, name=None, **kwargs):
+        super().__init__(model, *args, name=self.title, **kwargs)
+
+    @property
+    def column_export_list(self):
+        return self.column_list
+
+
+class StockBalanceView(StockQueryScreen, StockSearchMixin, CrmModelView):
     screen = STOCK
     title = "当前库存查询"
     list_template = "admin/orders/list.html"
@@ -91,14 +104,6 @@ class StockBalanceView(StockSearchMixin, CrmModelView):
     column_filters = (IntEqualFilter(StockBalance.warehouse_id, "仓库", options=lazy_options(warehouse_options)),
                       ProductCodeFilter(StockBalance.product_id, "产品编号"))
 
-    def __init__(self, model, *args, name=None, **kwargs):
-        super().__init__(model, *args, name=self.title, **kwargs)
-
-    @property
-    def column_export_list(self):
-        return self.column_list
-
-    can_create = can_edit = can_delete = False
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         result = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
@@ -125,7 +130,7 @@ def _doc_link(_view, _context, model, _name):
     return Markup(f'<a href="{escape(url_for(endpoint, **{arg: model.doc_id}))}">{escape(model.doc_number)}</a>')
 
 
-class StockMovementView(StockSearchMixin, CrmModelView):
+class StockMovementView(StockQueryScreen, StockSearchMixin, CrmModelView):
     screen = STOCK
     title = "库存流水查询"
     list_template = "admin/orders/list.html"
@@ -151,14 +156,6 @@ class StockMovementView(StockSearchMixin, CrmModelView):
                       ProductCodeFilter(StockMovement.product_id, "产品编号"),
                       LocalDateBetweenFilter(StockMovement.created_at, "操作日期"))
 
-    def __init__(self, model, *args, name=None, **kwargs):
-        super().__init__(model, *args, name=self.title, **kwargs)
-
-    @property
-    def column_export_list(self):
-        return self.column_list
-
-    can_create = can_edit = can_delete = False
 
     def render(self, template, **kwargs):
         if template == self.list_template:

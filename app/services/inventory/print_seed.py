@@ -1,7 +1,7 @@
 """Default 采购进货单, 采购退货单 and 盘点单 templates (seeded with the order ones, app/services/orders/seed.py),
 laid out like the pages they replace: the supplier block, the lines, the RMB uppercase total."""
 
-from app.services.orders.seed import _CELL, _TABLE
+from app.services.orders.seed import _CELL, _TABLE, LINES_WITH_SUBTOTAL
 from models.print_templates import TemplateKind
 
 
@@ -12,16 +12,7 @@ def _header(title: str, day_label: str) -> str:
 <tr><td>仓库：{{$Warehouse$}}</td><td style="text-align:right">经办人：{{$CreatedBy$}}</td></tr></table>"""
 
 
-DOCUMENT_LINES = f"""<table {_TABLE}>
-<thead><tr><th {_CELL}>序号</th><th {_CELL}>产品编号</th><th {_CELL}>产品名称</th><th {_CELL}>产品规格</th>
-<th {_CELL}>单位</th><th {_CELL}>单价</th><th {_CELL}>数量</th><th {_CELL}>小计</th></tr></thead>
-<tbody><tr><td {_CELL}>{{$RowNo$}}</td><td {_CELL}>{{$ProductCode$}}</td><td {_CELL}>{{$ProductName$}}</td>
-<td {_CELL}>{{$ProductSpec$}}</td><td {_CELL}>{{$ProductUnit$}}</td><td {_CELL}>{{$UnitPrice$}}</td>
-<td {_CELL}>{{$Quantity$}}</td><td {_CELL}>{{$Subtotal$}}</td></tr></tbody>
-<tfoot><tr><td {_CELL} colspan="8">备注：{{$Remark$}}</td></tr>
-<tr><td {_CELL} colspan="6">合计金额大写：{{$TotalAmountUpper$}}</td>
-<td {_CELL} colspan="2" align="right">¥{{$TotalAmount$}}</td></tr>
-</tfoot></table>"""
+DOCUMENT_LINES = LINES_WITH_SUBTOTAL  # the same 产品明细 as the order templates
 
 PURCHASE_FOOTER = "<p>实付金额：{$PaidAmount$}　优惠金额：{$Discount$}　欠款金额：{$DebtAmount$}　审核人：{$ApprovedBy$}</p>"
 RETURN_FOOTER = "<p>审核人：{$ApprovedBy$}　　供方签收：</p>"
