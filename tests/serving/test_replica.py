@@ -5,6 +5,7 @@ the primary, and a standby that lags, is down or was promoted sends the reads ba
 
 import io
 import logging
+import shutil
 import time
 
 import pytest
@@ -177,3 +178,28 @@ def test_a_standby_that_is_down_or_promoted_leaves_the_reports_on_the_primary(cl
         assert expected in caplog.text
         db.session.remove()
         other.extensions[EXTENSION].engine.dispose()
+
+
+def test_any_database_can_serve_the_reports_a_snapshot_of_sqlite_included(tmp_path):
+    """Without PostgreSQL binaries too: a copy of the database file as REPORTS_DATABASE_URL serves the report, so
+    what was saved after the copy is not in it (only reachability is checked on other databases)."""
+    primary, snapshot = tmp_path / "primary.db", tmp_path / "snapshot.db"
+    first = make_test_app(f"sqlite:///{primary}")
+    build_schema(first)
+    reset_data(first)
+    with first.app_context():
+        _ordered("复制七号快照里的有限公司")
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    shutil.copyfile(primary, snapshot)
+    app = make_test_app(f"sqlite:///{primary}", REPORTS_DATABASE_URL=f"sqlite:///{snapshot}")
+    with app.app_context():
+        _ordered("复制八号快照后的有限公司")
+        client = app.test_client()
+        login(client)
+        page = client.get(REPORT).get_data(as_text=True)
+        assert "复制七号快照里的有限公司" in page and "复制八号快照后的有限公司" not in page
+        db.session.remove()
+        db.engine.dispose()
+        replica_engine().dispose()
