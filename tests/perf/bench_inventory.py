@@ -3,13 +3,13 @@
     BENCH_ONLY=inventory BENCH_MOVEMENTS=5000000 make bench    # issue 13: 100,000 products x 5 warehouses
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/NAME BENCH_ONLY=inventory make bench
 
-BENCH_INVENTORY_DB=path/bench.db measures again on a SQLite file an earlier run built (migrated to the newest
-revision first). BENCH_MOVEMENTS sets the ledger size (default 5,000,000); products = movements / 50, five warehouses. SQLite by
-default; BENCH_DATABASE_URL names a PostgreSQL database of the benchmark's own (dropped and created anew). The data
-is built by the database (INSERT ... SELECT over a number series; balance after each movement by a window sum), so
-the ledger is not a moving-average replay, but balances and ledger agree by construction. Each case is a real
-request through the logged-in test client; the approval is a 200-line 采购进货单 through the workflow engine,
-posting 200 movements. Not a test: numbers depend on the machine.
+BENCH_INVENTORY_DB=path/bench.db (or a database URL) measures again on the data an earlier run built (migrated to
+the newest revision first). BENCH_MOVEMENTS sets the ledger size (default 5,000,000); products = movements / 50,
+five warehouses. SQLite by default; BENCH_DATABASE_URL names a PostgreSQL database of the benchmark's own (dropped
+and created anew). The data is built by the database (INSERT ... SELECT over a number series; balance after each
+movement by a window sum), so the ledger is not a moving-average replay, but balances and ledger agree by
+construction. Each case is a real request through the logged-in test client; the approval is a 200-line 采购进货单
+through the workflow engine, posting 200 movements. Not a test: numbers depend on the machine.
 """
 
 import os
@@ -100,16 +100,17 @@ def build(movements: int) -> None:
     analyze(db)
 
 
-def _reused(path: str):
-    """An app on a SQLite file a previous run built (BENCH_INVENTORY_DB), brought to the newest migration."""
+def _reused(target: str):
+    """An app on data a previous run built (BENCH_INVENTORY_DB: a SQLite file or a database URL), brought to the
+    newest migration."""
     from flask_migrate import upgrade
 
     from tests.conftest import make_test_app
 
-    app = make_test_app(f"sqlite:///{path}")
+    app = make_test_app(target if "://" in target else f"sqlite:///{target}")
     with app.app_context():
         upgrade()
-    return app, "SQLite, WAL, reused"
+    return app, f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, reused"
 
 
 def run(movements: int):
