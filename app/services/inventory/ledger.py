@@ -13,6 +13,7 @@ an UPDATE that bumps its version; the new figures are computed from the locked r
 and neither can overwrite the other's result.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -87,9 +88,26 @@ def _lock_balance(warehouse_id: int, product_id: int):
     return row
 
 
+@contextmanager
+def movement_batch():
+    """Collects the ledger rows of one document's postings and writes them in one multi-row INSERT at the end.
+
+    The balances are still changed line by line (each line reads the balance the line before left); only the
+    movement rows wait, so a 200-line document makes 400 statements instead of 600. Nothing is written when the
+    block raises: the caller's transaction is undone anyway.
+    """
+    rows: list[dict] = []
+    yield rows
+    if rows:
+        db.session.execute(_RECORD, rows)
+
+
 def post_movement(kind: MovementKind, warehouse_id: int, product_id: int, quantity: Decimal, doc: DocRef,
-                  actor=None, unit_cost: Decimal | None = None) -> dict:
-    """Post `quantity` (> 0) in or out according to `kind`; returns the ledger row's values. Never commits."""
+                  actor=None, unit_cost: Decimal | None = None, into: list | None = None) -> dict:
+    """Post `quantity` (> 0) in or out according to `kind`; returns the ledger row's values. Never commits.
+
+    With `into` (a movement_batch()'s list) the ledger row is written when the batch ends, else at once.
+    """
     quantity = Decimal(quantity)
     if not quantity.is_finite() or quantity <= 0:
         raise ValidationFailed("库存变动数量必须大于 0")
@@ -122,7 +140,10 @@ def post_movement(kind: MovementKind, warehouse_id: int, product_id: int, quanti
         doc_id=doc.doc_id, doc_number=doc.number, quantity_in=quantity if inflow else ZERO,
         quantity_out=ZERO if inflow else quantity, unit_cost=cost, amount=amount, balance_after=new_quantity,
         average_after=average, value_after=new_value, employee_id=actor.id if actor is not None else None)
-    db.session.execute(_RECORD, movement)
+    if into is None:
+        db.session.execute(_RECORD, movement)
+    else:
+        into.append(movement)
     return movement
 
 
