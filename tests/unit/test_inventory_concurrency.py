@@ -5,21 +5,23 @@ import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from tests.conftest import build_schema, make_test_app, reset_data
+from tests.parallel import sibling_database_url
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-DB_NAME = "xz_inventory_conc"
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 def test_parallel_approvals_and_shipments_keep_the_invariants():
+    url = sibling_database_url("inventory_conc")  # never a fixed name: two checkouts may share the server
+    db_name = make_url(url).database
     admin_engine = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME}"))
-        conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
-    app = make_test_app(PG_URL.rsplit("/", 1)[0] + "/" + DB_NAME)
+        conn.execute(text(f"DROP DATABASE IF EXISTS {db_name}"))
+        conn.execute(text(f"CREATE DATABASE {db_name}"))
+    app = make_test_app(url)
     build_schema(app)
     reset_data(app)
     from app.extensions import db
@@ -27,7 +29,7 @@ def test_parallel_approvals_and_shipments_keep_the_invariants():
     from app.services.orders.workflow import transition
     from app.services.workflow import advance_one
     from models.orders import OrderStatus
-    from tests.helpers import admin
+    from tests.helpers import admin, login
     from tests.inventory_factories import assert_invariants, balance, make_purchase, product, warehouse
     from tests.order_factories import make_customer, make_order
 
@@ -71,12 +73,21 @@ def test_parallel_approvals_and_shipments_keep_the_invariants():
 
             store = warehouse()
             assert_invariants()
+            values = Decimal("0")
             for item_id in item_ids:
                 row = balance(store, db.session.get(Product, item_id))
                 assert row.quantity == Decimal("32")  # 4 x 10 in, 4 x 2 out
                 assert Decimal("100") <= row.average_cost <= Decimal("130")
+                values += row.value
+            # 当前库存查询's 合计 row, by 仓库 and over everything, is the sum of the rows the postings left.
+            client = app.test_client()
+            login(client)
+            for url in (f"/stock/?flt0_0={store.id}", "/stock/"):
+                sums = client.get(url).get_data(as_text=True).split('id="order-sums"')[1].split("</tr>")[0]
+                assert 'data-sum="quantity">96.00<' in sums, sums
+                assert f'data-sum="value">{values:.2f}<' in sums, sums
             db.session.remove()
             db.engine.dispose()
     finally:
         with admin_engine.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))

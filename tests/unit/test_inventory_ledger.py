@@ -196,3 +196,17 @@ def test_next_average_rules():
     assert next_average(D("10"), D("1000"), D("100"), D("10"), D("130")) == D("115")
     assert next_average(D("10"), D("1000"), D("100"), D("-4"), None) == D("100")
     assert next_average(D("10"), D("1000"), D("100"), D("4"), None) == D("100")
+
+
+def test_warehouse_totals_are_summed_from_the_index_alone(db):
+    """当前库存查询's 合计 by 仓库 must not look up every balance row of the warehouse (170 ms at 100,000 products)."""
+    from sqlalchemy import func
+
+    from models.inventory import StockBalance
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite; PostgreSQL picks an index-only or sequential scan by statistics")
+    query = select(func.sum(StockBalance.quantity), func.sum(StockBalance.value)).where(StockBalance.warehouse_id == 1)
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(row[-1] for row in db.session.execute(db.text(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "COVERING INDEX ix_stock_balances_warehouse_totals" in plan, plan

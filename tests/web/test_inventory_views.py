@@ -348,3 +348,26 @@ def test_purchase_history_of_a_product(client):
     other = client.application.test_client()
     login(other, "nobody", PASSWORD)
     assert other.get(f"/purchase-pages/lookup/history?product_id={item.id}").status_code == 403
+
+
+def _stock_sums(html: str) -> dict[str, str]:
+    row = html.split('id="order-sums"')[1].split("</tr>")[0]
+    return {name: row.split(f'data-sum="{name}">')[1].split("</td>")[0] for name in ("quantity", "value")}
+
+
+def test_current_stock_totals_follow_the_warehouse_filter(client):
+    north = warehouse("北仓")
+    item, other = product("网络眼", code="ZT1301"), product("录音卡", code="PD00012")
+    make_purchase([(item, 7, "11.00"), (other, 5, "20.00")], approve=True)  # default warehouse: 12 units, 177.00
+    make_purchase([(item, 3, "30.00")], store=north, approve=True)  # 北仓: 3 units, 90.00
+    make_order(make_customer(), lines=[(other, "8", "50.00")], status=OrderStatus.SHIPPED)  # 5 - 8 = -3 at 20.00
+    db.session.commit()
+    login(client)
+    assert _stock_sums(client.get(f"/stock/?flt0_0={north.id}").get_data(as_text=True)) == \
+        {"quantity": "3.00", "value": "90.00"}
+    default = _stock_sums(client.get(f"/stock/?flt0_0={warehouse().id}").get_data(as_text=True))
+    assert default == {"quantity": "4.00", "value": "17.00"}  # 7 x 11.00 + (-3) x 20.00
+    everything = _stock_sums(client.get("/stock/").get_data(as_text=True))
+    assert everything == {"quantity": "7.00", "value": "107.00"}
+    both = _stock_sums(client.get(f"/stock/?flt0_0={north.id}&search=ZT1301").get_data(as_text=True))
+    assert both == {"quantity": "3.00", "value": "90.00"}
