@@ -98,7 +98,7 @@ def prepare(database_url: str, users: int, customers: int, products: int = 30, o
         company.supplier = supplier.id
         company.warehouse = db.session.scalar(select(Warehouse.id).where(Warehouse.is_default.is_(True)))
         stocked = db.session.scalars(select(Product).order_by(Product.id)).all()
-        company.products = [p.id for p in stocked]
+        company.products = [p.id for p in stocked if p.on_shelf]  # what the order form offers
         _stock_purchase(company, stocked, admin(), "5000")
         OrderDemoBuilder(seed=7).orders(orders, 5)
         db.session.commit()

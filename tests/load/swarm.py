@@ -3,8 +3,8 @@ their statistics as JSON next to the plan. Started by tests/load/harness.py, nev
 
 The plan names the web nodes, the accounts of each role kind, the customers each rep owns, the products,
 supplier and warehouse, how many users for how long, and what the captcha reader needs (database URL and
-SECRET_KEY). Users alternate between the nodes. A save counts as a failure unless it redirects (a form
-shown again means the save was refused); any 5xx is counted on its own.
+SECRET_KEY). Users alternate between the nodes; the clock starts once every user has logged in. A save counts
+as a failure unless it redirects (a form shown again means the save was refused); any 5xx is counted on its own.
 """
 
 from gevent import monkey
@@ -28,6 +28,7 @@ from tests.live_server import captcha_answer, csrf_token  # noqa: E402
 
 PLAN: dict = {}
 SERVER_ERRORS: list[dict] = []
+LOGGED_IN: list[str] = []
 _seats = itertools.count()
 _made = itertools.count(1)
 SEARCHES = ["科技", "有限", "贸易", "深圳", "华强", "王", "电子", "北京", "宏达", "138"]
@@ -38,6 +39,14 @@ SHANGHAI = timezone(timedelta(hours=8))
 def _note_server_errors(request_type, name, response=None, exception=None, **_):
     if response is not None and getattr(response, "status_code", 0) >= 500:
         SERVER_ERRORS.append({"name": name, "status": response.status_code, "url": str(response.url)})
+
+
+def refusal(html: str) -> str:
+    """The error message a refused form shows (Flask-Admin's alert-danger block), as plain text."""
+    shown = re.search(r'<div class="alert[^"]*alert-(?:danger|error)[^"]*"[^>]*>(.*?)</div>', html, re.S)
+    if not shown:
+        return "表单未保存"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;|×", " ", shown.group(1))).strip()[:200]
 
 
 class Staff(HttpUser):
@@ -70,6 +79,7 @@ class Staff(HttpUser):
             if response.status_code != 302:
                 response.failure(f"登录失败：HTTP {response.status_code}")
         self.token = csrf_token(self.page("/", "首页"))
+        LOGGED_IN.append(self.username)
 
     # helpers ----------------------------------------------------------------------------------------
     def page(self, url: str, name: str) -> str:
@@ -84,9 +94,7 @@ class Staff(HttpUser):
                               catch_response=True) as response:
             if response.status_code == 302:
                 return response.headers["Location"]
-            text = response.text
-            shown = re.search(r'class="alert[^"]*(?:danger|error)[^"]*"[^>]*>\s*([^<]{1,200})', text)
-            response.failure(f"HTTP {response.status_code}" + (f"：{shown.group(1).strip()}" if shown else ""))
+            response.failure(f"HTTP {response.status_code}：{refusal(response.text)}")
             return None
 
     def customer(self) -> int:
@@ -144,7 +152,7 @@ class Manager(SalesRep):
 
     kind = "manager"
 
-    @task(4)
+    @task(8)
     def approve_orders(self):
         html = self.page("/order-pending/", "等待审核订单")
         ids = list(dict.fromkeys(re.findall(r"/order-pending/row-action/approve/(\d+)", html)))
@@ -156,7 +164,7 @@ class Manager(SalesRep):
     def staff_report(self):
         self.page("/report-staff/", "客服业绩报表")
 
-    @task(1)
+    @task(2)
     def export_customers(self):
         """导出Excel of the whole list: over the inline limit it runs on a worker; poll until it is done."""
         with self.client.get("/customer/export.xlsx", name="导出Excel", allow_redirects=False,
@@ -277,8 +285,12 @@ def swarm(plan: dict) -> dict:
     env = Environment(user_classes=classes, events=events)
     runner = env.create_local_runner()
     total = sum(plan["counts"].values())
-    runner.start(total, spawn_rate=plan.get("spawn_rate", 10))
     started = time.monotonic()
+    runner.start(total, spawn_rate=plan.get("spawn_rate", 10))
+    # The working time starts when everybody is logged in (at most `seconds` of waiting for that).
+    while len(LOGGED_IN) < total and time.monotonic() - started < plan["seconds"]:
+        gevent.sleep(0.1)
+    working = time.monotonic()
     gevent.spawn_later(plan["seconds"], runner.quit)
     runner.greenlet.join()
     wall = time.monotonic() - started
@@ -286,6 +298,7 @@ def swarm(plan: dict) -> dict:
     errors = [{"name": e.name, "error": str(e.error), "count": e.occurrences} for e in stats.errors.values()]
     return {"entries": [_entry(e) for e in stats.entries.values()], "total": _entry(stats.total),
             "errors": errors, "server_errors": SERVER_ERRORS, "wall": wall, "users": total,
+            "logged_in": len(LOGGED_IN), "working": time.monotonic() - working,
             "counts": plan["counts"]}
 
 

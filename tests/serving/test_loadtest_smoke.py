@@ -14,7 +14,7 @@ from tests.serving.private_services import PrivateRedis
 
 @pytest.fixture()
 def load_database():
-    url = sibling_database_url("load")
+    url = sibling_database_url("loadtest")
     if url is None:
         pytest.skip("the load test runs on PostgreSQL (TEST_DATABASE_URL)")
     yield url
