@@ -135,7 +135,7 @@ def run(settings: Settings, say=print) -> Outcome:
             plan_path = work / "plan.json"
             plan_path.write_text(json.dumps(_plan(database_url, company, nodes, env["node1"], settings),
                                             ensure_ascii=False))
-            say(f"{settings.users} 名员工 {settings.seconds:.0f} 秒：{head_counts(settings.users)}")
+            say(f"{settings.users} 名员工 {settings.seconds:.0f} 秒：{staff_text(head_counts(settings.users))}")
             load_before = os.getloadavg()
             swarm = subprocess.run([str(BIN / "python"), "-m", "tests.load.swarm", str(plan_path)], cwd=PROJECT,
                                    env={**os.environ, "PYTHONPATH": str(PROJECT)}, capture_output=True, text=True,
@@ -166,12 +166,19 @@ def run(settings: Settings, say=print) -> Outcome:
         shutil.rmtree(work, ignore_errors=True)
 
 
+KINDS = {"rep": "销售员", "manager": "销售总监", "warehouse": "仓库管理员", "after_sales": "售后专员"}
+
+
+def staff_text(counts: dict[str, int]) -> str:
+    return "、".join(f"{KINDS[kind]} {count}" for kind, count in counts.items() if count)
+
+
 def summary(outcome: Outcome, settings: Settings) -> list[str]:
     stats = outcome.stats
     (before, after) = stats["load"]
     total = stats["total"]
     lines = [f"# 压力测试 {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             f"{stats['users']} 名员工（{stats['counts']}；{stats['logged_in']} 人登录成功），全部登录后工作 "
+             f"{stats['users']} 名员工（{staff_text(stats['counts'])}；{stats['logged_in']} 人登录成功），全部登录后工作 "
              f"{stats['working']:.0f} 秒（共 {stats['wall']:.0f} 秒），2 个 web 节点（各 "
              f"{settings.web_workers} 个 gunicorn worker × 4 线程），2 个 rq worker + rq cron，PostgreSQL + Redis；"
              f"负载 {before[0]:.1f} → {after[0]:.1f}（{os.cpu_count()} 核，机器与其他任务共用）", "",

@@ -12,6 +12,7 @@ PASSWORD = "Load#2026"
 # Role kind -> share of the simulated staff (the rest are sales reps). Each kind has at least one person.
 SHARES = {"manager": 0.1, "warehouse": 0.16, "after_sales": 0.1}
 WAREHOUSE_EXTRA = ["order.view", "order.ship", "customer.view"]
+MANAGER_EXTRA = ["report_staff.view", "report_sales.view"]  # seeded roles hold no report: 分配权限 adds them
 AFTER_SALES = ["ticket.view", "ticket.add", "ticket.edit", "ticket.assign", "ticket.reassign", "ticket.reply",
                "ticket.resolve", "ticket.close", "ticket.export", "customer.view", "employee.view",
                "employee.edit"]
@@ -46,8 +47,8 @@ def _roles():
 
     by_name = {role.name: role for role in db.session.scalars(select(Role))}
     keeper = by_name["仓库管理员"]  # ships what the sales side approved, as the manual's 正在配货 describes
-    keeper.permissions += [RolePermission(code=code) for code in WAREHOUSE_EXTRA
-                           if code not in {p.code for p in keeper.permissions}]
+    for role, extra in ((keeper, WAREHOUSE_EXTRA), (by_name["销售总监"], MANAGER_EXTRA)):
+        role.permissions += [RolePermission(code=code) for code in extra if code not in {p.code for p in role.permissions}]
     set_role_scope(keeper, "order", DataScope.ALL)
     set_role_scope(keeper, "customer", DataScope.ALL)
     after_sales = make_role("售后专员", AFTER_SALES, scopes={"ticket": "all", "customer": "all"})

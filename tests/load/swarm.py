@@ -161,8 +161,9 @@ class Manager(SalesRep):
             self.save(f"/order/{order_id}/transition/approve", "通过审核", {})
 
     @task(1)
-    def staff_report(self):
+    def reports(self):
         self.page("/report-staff/", "客服业绩报表")
+        self.page("/report-sales/", "公司销售报表")
 
     @task(2)
     def export_customers(self):
