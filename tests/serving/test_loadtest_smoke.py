@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, make_url, text
 from app.services.maintenance.databases import pg_drop_database
 from tests.load import invariants
 from tests.load.harness import Settings, run
+from tests.load.processes import server_errors
+from tests.load.seed import head_counts
 from tests.parallel import sibling_database_url
 from tests.serving.private_services import PrivateRedis
 
@@ -48,3 +50,16 @@ def test_three_staff_for_eight_seconds_leave_every_invariant_intact(load_databas
     assert not all(check.ok for check in invariants.stock_ledger(load_database))
     numbers = {check.line.split()[0]: check.ok for check in invariants.document_numbers(load_database)}
     assert numbers["客户编号"] is False and numbers["订单号"] is True
+
+
+def test_the_staff_mix_and_the_server_error_count():
+    assert head_counts(50) == {"manager": 5, "warehouse": 8, "after_sales": 5, "rep": 32}
+    assert head_counts(3) == {"manager": 1, "warehouse": 1, "after_sales": 1, "rep": 0}
+    log = "\n".join([
+        '127.0.0.1 "GET /customer/?search=500 HTTP/1.1" 200 5120 12ms "python-requests/2.34"',
+        '127.0.0.1 "POST /order/new HTTP/1.1" 500 290 30ms "python-requests/2.34"',
+        '127.0.0.1 "GET /order-pending/ HTTP/1.1" 503 - 4ms "python-requests/2.34"',
+        '127.0.0.1 "GET /login HTTP/1.1" 302 0 1ms "python-requests/2.34"',
+        "[2026-12-02 06:00:00 +0000] [12] [INFO] Booting worker with pid: 500"])
+    assert [line.split('"')[1] for line in server_errors(log)] == ["POST /order/new HTTP/1.1",
+                                                                   "GET /order-pending/ HTTP/1.1"]
