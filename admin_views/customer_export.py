@@ -5,6 +5,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from admin_views.base import XLSX_MIMETYPE, send_temporary_xlsx
+from app.replica import replica_reads
 from app.services.customers import exports, progress
 
 
@@ -21,10 +22,12 @@ class ExportMixin:
     def export_xlsx(self):
         if not self.can_export_xlsx:
             abort(403)
-        query = self.export_query()
         limit = current_app.config.get("EXPORT_INLINE_LIMIT", 5000)
-        if exports.capped_count(query, limit + 1) <= limit:
-            return send_temporary_xlsx(exports.write_export(query), self.export_filename)
+        with replica_reads():  # on REPORTS_DATABASE_URL when set (the job below reads there too)
+            query = self.export_query()
+            path = exports.write_export(query) if exports.capped_count(query, limit + 1) <= limit else None
+        if path is not None:
+            return send_temporary_xlsx(path, self.export_filename)
         from jobs import enqueue
         from jobs.customers import export_customers
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from app import sqlite_transactions  # noqa: F401  (BEGIN IMMEDIATE for SQLite writers)
 from app.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.replica import init_replica
 from app.security.files import private_dir, restrict_new_files
 from app.security.headers import init_headers
 
@@ -42,6 +43,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     private_dir(INSTANCE_DIR)
 
     db.init_app(app)
+    init_replica(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     mail.init_app(app)

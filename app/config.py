@@ -39,6 +39,10 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'xingzhu.db'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A streaming replica that reports and Excel exports read from (app/replica.py); unset: the primary.
+        "REPORTS_DATABASE_URL": os.environ.get("REPORTS_DATABASE_URL") or None,
+        "REPORTS_REPLICA_MAX_LAG": float(os.environ.get("REPORTS_REPLICA_MAX_LAG", "30")),
+        "REPORTS_REPLICA_RETRY_SECONDS": float(os.environ.get("REPORTS_REPLICA_RETRY_SECONDS", "30")),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "default"),
         # Without REDIS_URL each gunicorn worker offers to run jobs/cron.py; a database lease picks one.

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_login import login_user
 
 from app.extensions import db
+from app.replica import replica_reads
 from jobs.context import job_context
 from models.accounts import Employee
 
@@ -25,10 +26,11 @@ def export_customers(token: str, user_id: int, endpoint: str, args: dict) -> Non
         try:
             user = db.session.get(Employee, user_id)
             login_user(user)
-            query = _view(endpoint).export_query()
-            progress.write(token, state="running", total=exports.capped_count(query, 10_000_000))
-            exports.write_export(query, path=str(progress.path_for(token, ".xlsx")),
-                                 progress=lambda n: progress.write(token, done=n))
+            with replica_reads():  # REPORTS_DATABASE_URL when set
+                query = _view(endpoint).export_query()
+                progress.write(token, state="running", total=exports.capped_count(query, 10_000_000))
+                exports.write_export(query, path=str(progress.path_for(token, ".xlsx")),
+                                     progress=lambda n: progress.write(token, done=n))
             progress.write(token, state="done")
         except Exception as exc:  # the user sees that it failed; the log has why
             log.exception("customer export %s failed", token)

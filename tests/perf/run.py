@@ -22,6 +22,7 @@ SUITES = {
     "tickets": ("tests.perf.bench_tickets", "BENCH_TICKETS", 1_000_000),
     "inventory": ("tests.perf.bench_inventory", "BENCH_MOVEMENTS", 5_000_000),
     "list_totals": ("tests.perf.bench_list_totals", "BENCH_CUSTOMERS", 1_000_000),
+    "throughput": ("tests.perf.bench_throughput", "BENCH_CUSTOMERS", 1_000_000),
 }
 
 

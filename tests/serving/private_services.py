@@ -72,11 +72,17 @@ class PrivatePostgres:
             command = ("runuser", "-u", "postgres", "--", *command)
         subprocess.run(command, check=True, capture_output=True, timeout=timeout)
 
-    def init(self):
+    def init(self, replication: bool = False):
+        """initdb; with replication=True the cluster can serve a streaming standby (PrivateStandby)."""
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--no-sync")
+        if replication:
+            with open(self.data / "postgresql.conf", "a") as conf:
+                conf.write("\nwal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n")
+            with open(self.data / "pg_hba.conf", "a") as hba:
+                hba.write("\nhost replication postgres 127.0.0.1/32 trust\n")
         return self
 
     def start(self):
@@ -91,3 +97,22 @@ class PrivatePostgres:
         if (self.data / "postmaster.pid").exists():
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PrivateStandby(PrivatePostgres):
+    """A hot standby of a running PrivatePostgres(init(replication=True)): pg_basebackup -R, own port."""
+
+    def __init__(self, primary: PrivatePostgres):
+        super().__init__()
+        self.primary = primary
+
+    @property
+    def available(self) -> bool:
+        return super().available and (self.bin / "pg_basebackup").exists()
+
+    def init(self, replication: bool = False):
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
+                  "-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync")
+        return self

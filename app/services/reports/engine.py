@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.replica import reads_from_replica
 from app.services.errors import ValidationFailed
 from app.services.reports.definitions import Report
 from app.services.reports.dimensions import PROVINCE, Key
@@ -135,6 +136,7 @@ def _number(measure, value):
     return Decimal(value or 0).quantize(CENT if measure.kind == "money" else QTY)
 
 
+@reads_from_replica  # with REPORTS_DATABASE_URL set, every report statement reads the replica
 def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | None = None,
               everything: bool = False) -> Table:
     """The report's rows (one page of them for paged reports, all with everything=True) and its 合计."""
@@ -196,6 +198,7 @@ def siblings(report: Report, measure):
     return [x for x in report.measures if x.subset == measure.subset]
 
 
+@reads_from_replica
 def records(report: Report, params: Params, user, key: Key | None, measure_key: str | None,
             page: int = 1, page_size: int = 20, options=()) -> RecordPage:
     measure = report.measure(measure_key) if measure_key else report.chart_measure
