@@ -15,7 +15,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/12
 # What to test (make test TEST_PATHS="tests/unit tests/jobs"); PYTEST_ARGS adds options (-k, -x, --durations=20).
 TEST_PATHS ?= tests
 
-.PHONY: run dev test install install-dev assets system-deps services lint worker cron bench demo clean
+.PHONY: run dev test install install-dev assets system-deps services lint worker cron bench loadtest demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,11 @@ cron: install
 
 bench: install-dev
 	$(BIN)/python -m tests.perf.run
+
+# Load test (tests/load): two gunicorn nodes, two rq workers and rq cron on PostgreSQL + Redis, 50 simulated staff
+# for 60 s, then the invariants. LOADTEST_USERS, LOADTEST_SECONDS, LOADTEST_DATABASE_URL, LOADTEST_REDIS_URL ...
+loadtest: install-dev services
+	$(BIN)/python -m tests.load
 
 demo: install
 	$(BIN)/flask crm init

@@ -79,7 +79,7 @@ def wait_until_serving(base: str, process: subprocess.Popen, log_path: Path, sec
     raise RuntimeError("gunicorn did not start serving in time")
 
 
-def _captcha_answer(session: requests.Session, env: dict) -> str:
+def captcha_answer(session: requests.Session, env: dict) -> str:
     """The answer of the captcha this browser was shown, read where the server keeps it (the test knows the
     server's key and database): the cookie names the challenge, the database holds its code."""
     from sqlalchemy import create_engine, text
@@ -111,6 +111,6 @@ def login(base: str, username: str, password: str, env: dict) -> requests.Sessio
     assert session.get(f"{base}/captcha.png", timeout=30).headers["Content-Type"] == "image/png"
     response = session.post(f"{base}/login", timeout=30, allow_redirects=False, data={
         "csrf_token": token, "username": username, "password": password,
-        "captcha": _captcha_answer(session, env)})
+        "captcha": captcha_answer(session, env)})
     assert response.status_code == 302, f"login of {username} failed: {response.status_code}"
     return session

@@ -15,27 +15,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
 
+from app.services.maintenance.databases import pg_create_database
 from tests.live_server import crm_init, csrf_token, gunicorn, login, server_env
 
 SAVES = {"customer": "创建客户", "follow_up": "添加联系记录", "order": "创建订单", "approve": "通过审核"}
 WEIGHTS = {"customer": 2, "follow_up": 4, "order": 3, "approve": 2}
 PASSWORD = "Bench#2026"
-
-
-def _fresh_postgresql(url: str) -> None:
-    base, name = url.rsplit("/", 1)
-    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
 
 
 def prepare(database_url: str, staff: int) -> dict:
@@ -131,22 +122,14 @@ def p95(samples):
 
 def check_numbers(database_url: str) -> list[str]:
     """Customer (CT) and order (XS) numbers: distinct, and 1..N without a gap on every day."""
+    from tests.load.invariants import NUMBERED, document_numbers
+
+    checks = document_numbers(database_url, [entry for entry in NUMBERED if entry[1] in {"CT", "XS"}])
     engine = create_engine(database_url)
-    report = []
     with engine.connect() as conn:
-        for label, sql in (("CT", "SELECT code FROM customers"), ("XS", "SELECT number FROM sales_orders")):
-            numbers = [row[0] for row in conn.execute(text(sql))]
-            problems = [] if len(numbers) == len(set(numbers)) else [f"{label}: duplicate numbers"]
-            by_day = defaultdict(list)
-            for number in numbers:
-                by_day[number[2:10]].append(int(number[10:]))
-            for day, values in by_day.items():
-                if sorted(values) != list(range(1, len(values) + 1)):
-                    problems.append(f"{label}{day}: GAPS ({len(values)} numbers, highest {max(values)})")
-            report += problems or [f"{label}: {len(numbers)} numbers, distinct and gap-free"]
         pending = conn.execute(text("SELECT count(*) FROM sales_orders WHERE status = 'pending'")).scalar()
     engine.dispose()
-    return report + [f"orders still 等待审核: {pending}"]
+    return [check.line for check in checks] + [f"orders still 等待审核: {pending}"]
 
 
 def run(staff: int = 20):
@@ -155,7 +138,8 @@ def run(staff: int = 20):
     work = Path(tempfile.mkdtemp(prefix="crm-bench-concurrency-"))
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'instance' / 'xingzhu.db'}"
     if database_url.startswith("postgresql"):
-        _fresh_postgresql(database_url)
+        url = make_url(database_url)
+        pg_create_database(url, url.database)
     env = server_env(work / "instance", database_url)
     crm_init(env)
     data = prepare(database_url, staff)

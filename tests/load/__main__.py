@@ -1,0 +1,5 @@
+import sys
+
+from tests.load.harness import main
+
+sys.exit(main())
