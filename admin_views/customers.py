@@ -19,7 +19,7 @@ from app.extensions import db
 from app.security.permissions import Screen, can
 from app.security.urls import safe_return_url
 from app.services import customer_extensions
-from app.services.customers import custom_fields, records
+from app.services.customers import custom_fields, list_query, records
 from app.services.customers.documents import file_path
 from app.services.customers.history import history_of
 from app.services.customers.regions import region_tree
@@ -61,9 +61,8 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
     scope_module = "customer"
     owner_attr = "owner_id"
     export_filename = "客户资料"
-    column_list = ("code", "name", "contact_name", "phones", "category", "source", "created_at", "owner",
-                   "last_contact_at", "next_contact_at")
-    column_sortable_list = ("code", "name", "last_contact_at", "next_contact_at")
+    column_list = list_query.LIST_COLUMNS  # ?sort=N counts these, in the export job too
+    column_sortable_list = tuple(list_query.SORTABLE)
     action_permissions = {"set_category": "edit", "set_source": "edit", "assign": "assign"}
 
     def get_list_row_actions(self):
