@@ -23,10 +23,9 @@ class ExportMixin:
         if exports.capped_count(query, limit + 1) <= limit:
             return send_temporary_xlsx(exports.write_export(query), self.export_filename)
         from jobs import enqueue
-        from jobs.customers import export_customers
 
         token = progress.create("export", current_user.id, filename=f"{self.export_filename}.xlsx")
-        enqueue(export_customers, token, current_user.id, request.args.to_dict(flat=False),
+        enqueue("jobs.customers.export_customers", token, current_user.id, request.args.to_dict(flat=False),
                 job_id=f"customer-export-{token}", description="导出客户资料")
         return redirect(self.get_url(".export_status", token=token))
 
