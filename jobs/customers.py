@@ -18,10 +18,11 @@ def export_customers(token: str, user_id: int, args: dict) -> None:
         try:
             user = db.session.get(Employee, user_id)
             query = list_query.list_select(user, args)
-            progress.write(token, state="running", total=exports.capped_count(query, 10_000_000))
+            total = exports.capped_count(query, 10_000_000)
+            progress.write(token, state="running", total=total)
             exports.write_export(query, path=str(progress.path_for(token, ".xlsx")),
                                  progress=lambda n: progress.write(token, done=n))
-            progress.write(token, state="done")
+            progress.write(token, state="done", done=total)
         except Exception as exc:  # the user sees that it failed; the log has why
             log.exception("customer export %s failed", token)
             progress.write(token, state="failed", error=f"导出失败：{type(exc).__name__}")

@@ -63,3 +63,24 @@ def test_the_list_query_reads_sort_and_ignores_bad_filter_values(db):
     assert [c.name for c in rows] == sorted(("乙公司", "甲公司", "丙公司"), reverse=True)
     crafted = {"flt0_0": ["99999999999999999999"], "flt1_99": ["1"], "sort": ["abc"]}
     assert len(_db.session.scalars(list_query.list_select(admin(), crafted)).all()) == 3
+
+
+def test_progress_endpoint_answers_only_the_user_who_started_the_job(app, client, db, monkeypatch):
+    for i in range(3):
+        make_customer(admin(), name=f"进度客户{i}")
+    _db.session.commit()
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_LIMIT", 1)  # a job, run inline without Redis
+    login(client)
+    status_url = client.get("/customer/export.xlsx").headers["Location"]
+    token = status_url.rstrip("/").rsplit("/", 1)[-1]
+    answer = client.get(f"/jobs/{token}/progress.json")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    assert answer.get_json() == {"state": "done", "done": 3, "total": 3, "error": None}
+    page = client.get(status_url).get_data(as_text=True)
+    assert 'class="job-progress"' in page and ">100%<" in page and "js/job_progress.js" in page
+    assert client.get("/jobs/0123456789abcdef0123456789abcdef/progress.json").status_code == 404
+    client.post("/logout")
+    make_employee("lisi", role=make_role("销售员", ["customer.view"]))
+    _db.session.commit()
+    login(client, "lisi", "secret#123")
+    assert client.get(f"/jobs/{token}/progress.json").status_code == 404
