@@ -35,6 +35,7 @@ from admin_views.inventory_lists import (
 from admin_views.inventory_pages import PurchasePagesView, ReturnPagesView
 from admin_views.inventory_stock import StockBalanceView, StockMovementView
 from admin_views.inventory_stocktake import StocktakePagesView
+from admin_views.job_progress import bp as job_progress_bp
 from admin_views.mail_accounts import MailAccountView
 from admin_views.mail_outbox import MailOutboxView
 from admin_views.mail_send import SendMailView
@@ -232,4 +233,5 @@ def init_admin(app) -> Admin:
     app.register_blueprint(account_bp)
     app.register_blueprint(calendar_feed_bp)
     app.register_blueprint(attendance_header_bp)
+    app.register_blueprint(job_progress_bp)
     return admin

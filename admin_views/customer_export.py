@@ -6,17 +6,14 @@ from flask_login import current_user
 
 from admin_views.base import XLSX_MIMETYPE, send_temporary_xlsx
 from app.replica import replica_reads
-from app.services.customers import exports, progress
+from app.services.customers import exports, list_query, progress
 
 
 class ExportMixin:
     def export_query(self):
-        """Exactly what the list shows for the current search, filters, quick view and data scope."""
-        args = self._get_list_extra_args()
-        sort = self._get_column_by_idx(args.sort)
-        _, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-                                 execute=False, page_size=0)
-        return query
+        """Exactly what 客户资料管理 shows for the current search, filters, quick view and data scope: the
+        query the export job builds too (app/services/customers/list_query.py)."""
+        return list_query.list_select(current_user, request.args)
 
     @expose("/export.xlsx")
     def export_xlsx(self):
@@ -29,10 +26,9 @@ class ExportMixin:
         if path is not None:
             return send_temporary_xlsx(path, self.export_filename)
         from jobs import enqueue
-        from jobs.customers import export_customers
 
         token = progress.create("export", current_user.id, filename=f"{self.export_filename}.xlsx")
-        enqueue(export_customers, token, current_user.id, self.endpoint, request.args.to_dict(flat=False),
+        enqueue("jobs.customers.export_customers", token, current_user.id, request.args.to_dict(flat=False),
                 job_id=f"customer-export-{token}", description="导出客户资料")
         return redirect(self.get_url(".export_status", token=token))
 

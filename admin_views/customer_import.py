@@ -56,9 +56,8 @@ class CustomerImportView(CustomerPage):
 
     def _enqueue(self, token, mode):
         from jobs import enqueue
-        from jobs.customers import import_customers
 
-        enqueue(import_customers, token, current_user.id, mode, job_id=f"customer-import-{mode}-{token}",
+        enqueue("jobs.customers.import_customers", token, current_user.id, mode, job_id=f"customer-import-{mode}-{token}",
                 description="客户资料导入")
 
     def _status(self, token):

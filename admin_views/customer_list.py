@@ -1,61 +1,22 @@
 """Shared pieces of every customer list: 快捷视图, column labels and formatters, 编辑 link, token search and
 keyset paging (CustomerListMixin)."""
 
-from datetime import timedelta
-
 from flask import g, request
-from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from markupsafe import Markup, escape
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from admin_views.base import lazy_options, parse_id, row_url
-from admin_views.filters import LocalDateBetweenFilter, local_date_filters
 from admin_views.quick_filters import quick_filters
 from app.extensions import db
 from app.security.permissions import can
 from app.services import customer_extensions
+from app.services.customers import list_query
 from app.services.customers.search import search_condition
-from app.timeutil import format_local, local_to_utc, local_today
+from app.timeutil import format_local
 from models.accounts import Employee
-from models.base import utcnow
 from models.base_data import CustomerCategory, CustomerSource
 from models.customers import Customer
-
-
-def _day_start_utc(day):
-    from datetime import datetime
-
-    return local_to_utc(datetime(day.year, day.month, day.day))
-
-
-def _not_contacted(days):
-    def condition():
-        since = utcnow() - timedelta(days=days)
-        return or_(Customer.last_contact_at.is_(None), Customer.last_contact_at < since)
-    return condition
-
-
-def _due_today():
-    today = local_today()
-    return (Customer.next_contact_at >= _day_start_utc(today)) & (
-        Customer.next_contact_at < _day_start_utc(today + timedelta(days=1)))
-
-
-def _contract_ending():
-    today = local_today()
-    return (Customer.contract_end >= today) & (Customer.contract_end <= today + timedelta(days=30))
-
-
-def _birthday_this_month():
-    return Customer.birth_month == local_today().month
-
-
-customer_extensions.register_quick_view("no_contact_7", "7天未联系", _not_contacted(7))
-customer_extensions.register_quick_view("no_contact_30", "30天未联系", _not_contacted(30))
-customer_extensions.register_quick_view("due_today", "今日需回访", _due_today)
-customer_extensions.register_quick_view("contract_ending", "合同即将到期", _contract_ending)
-customer_extensions.register_quick_view("birthday", "本月生日", _birthday_this_month)
 
 
 def _lookup_rows(model) -> list[tuple[int, str]]:
@@ -148,16 +109,7 @@ class CustomerListMixin:
     can_view_details = False
     column_labels = CUSTOMER_LABELS
     column_formatters = CUSTOMER_FORMATTERS
-    column_filters = (
-        IntEqualFilter(Customer.category_id, "客户类别", options=lookup_choices(CustomerCategory)),
-        IntEqualFilter(Customer.source_id, "客户来源", options=lookup_choices(CustomerSource)),
-        IntEqualFilter(Customer.owner_id, "客服专员", options=lookup_choices(Employee)),
-        FilterEqual(Customer.province, "省份"),
-        FilterEqual(Customer.city, "城市"),
-        LocalDateBetweenFilter(Customer.created_at, "建档时间"),
-        LocalDateBetweenFilter(Customer.last_contact_at, "最近一次联系"),
-        *local_date_filters(Customer.created_at, "建档时间")[1:],
-    )
+    column_filters = list_query.customer_filters(lookup_choices)  # one definition with the export job's
     search_placeholder_text = "客户编号/名称/拼音简码/联系人/电话/地址/QQ/邮件/客服专员/备注"
 
     def search_placeholder(self):
@@ -202,8 +154,7 @@ class CustomerListMixin:
         return count, [rows[i] for i in ids if i in rows]
 
     def quick_view_condition(self):
-        view = customer_extensions.quick_view(request.args.get("qv", ""))
-        return view.condition_fn() if view else None
+        return list_query.quick_view_condition(request.args.get("qv"))
 
     def base_condition(self):
         return None

@@ -7,7 +7,6 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-import jobs.customers  # noqa: F401  (registers `flask crm recycle-customers` and `remind-follow-ups`)
 from admin_views.base import CrmModelView, form_id, parse_id
 from admin_views.customer_children import CustomerChildrenMixin
 from admin_views.customer_export import ExportMixin
@@ -18,8 +17,8 @@ from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can
 from app.security.urls import safe_return_url
-from app.services import customer_extensions
-from app.services.customers import custom_fields, records
+from app.services import customer_extensions, money
+from app.services.customers import custom_fields, list_query, records
 from app.services.customers.documents import file_path
 from app.services.customers.history import history_of
 from app.services.customers.regions import region_tree
@@ -61,9 +60,8 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
     scope_module = "customer"
     owner_attr = "owner_id"
     export_filename = "客户资料"
-    column_list = ("code", "name", "contact_name", "phones", "category", "source", "created_at", "owner",
-                   "last_contact_at", "next_contact_at")
-    column_sortable_list = ("code", "name", "last_contact_at", "next_contact_at")
+    column_list = list_query.LIST_COLUMNS  # ?sort=N counts these, in the export job too
+    column_sortable_list = tuple(list_query.SORTABLE)
     action_permissions = {"set_category": "edit", "set_source": "edit", "assign": "assign"}
 
     def get_list_row_actions(self):
@@ -173,7 +171,7 @@ class CustomerView(CustomerChildrenMixin, ExportMixin, CustomerListMixin, CrmMod
             ("客户类别", customer.category.name if customer.category else ""),
             ("主联系人", contact), ("联系电话", phones_cell(customer)), ("QQ/旺旺", qq_link(customer.qq)),
         ]
-        cells += [(f.label, f"{(f.fn(customer) or 0):.2f}") for f in customer_extensions.summary_fields()]
+        cells += [(f.label, money.yuan(f.fn(customer))) for f in customer_extensions.summary_fields()]
         cells += [
             ("电子邮件", customer.email or ""), ("传真", customer.fax or ""), ("当前职位", customer.position or ""),
             ("建档客服", f"{customer.creator.real_name if customer.creator else ''} [{format_local(customer.created_at)}]"),

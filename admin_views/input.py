@@ -12,28 +12,21 @@ import re
 from decimal import Decimal
 
 from flask import Request, flash, request
-from sqlalchemy import BigInteger, Enum, Integer, SmallInteger
 from werkzeug.datastructures import ImmutableMultiDict
 
-INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
+from app.services.list_filters import (
+    INT32_MAX,
+    INT64_MAX,
+    column_max,
+    filter_value_fits,
+)
+
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
 # C0 controls except tab, line feed and carriage return (kept for multi-line fields), plus DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 MAX_PARAMETER_LENGTH = 20_000  # no field of ours is longer; anything beyond is cut, never stored
 
-
-def column_max(column) -> int:
-    """The largest id a column can hold (SMALLINT/INTEGER vs BIGINT)."""
-    column_type = getattr(column, "type", column)
-    if isinstance(column_type, BigInteger):
-        return INT64_MAX
-    if isinstance(column_type, SmallInteger):
-        return 2**15 - 1
-    if isinstance(column_type, Integer):
-        return INT32_MAX
-    return INT64_MAX
 
 
 def parse_id(value, column=None, maximum: int | None = None) -> int | None:
@@ -133,24 +126,6 @@ class SafeListArgsMixin:
             else:
                 flash(self.get_invalid_value_msg(value, flt), "error")
         return kept
-
-
-def filter_value_fits(flt, value) -> bool:
-    """Integer columns get only numbers they can hold (several, comma-separated, for "in list")."""
-    column = getattr(flt, "column", None)
-    column_type = getattr(column, "type", None)
-    if isinstance(column_type, Enum) and type(flt).__name__.endswith(("EqualFilter", "FilterEqual", "FilterNotEqual",
-                                                                      "InListFilter", "FilterInList")):
-        allowed = set(column_type.enums) | {member.value for member in (column_type.enum_class or ())}
-        return all(part.strip() in allowed for part in str(value).split(","))
-    if not isinstance(column_type, Integer):
-        return True
-    limit = column_max(column)
-    for part in str(value).split(","):
-        text = part.strip().removeprefix("-")
-        if text and (not _ASCII_DIGITS.fullmatch(text) or int(text) > limit):
-            return False
-    return True
 
 
 MAX_NUMBER = Decimal("1e16")  # Numeric(18, 2) holds up to 16 digits before the point

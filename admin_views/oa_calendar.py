@@ -9,7 +9,6 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
-import jobs.oa  # noqa: F401  (registers `flask crm remind-oa`)
 from admin_views.base import SecuredView, parse_id
 from admin_views.oa_journals import CONFIRM_JS
 from admin_views.rich_text import StaticUrl

@@ -23,6 +23,7 @@ from admin_views.order_tabs import order_tabs
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.scope import visible_owner_ids
+from app.services import money
 from app.services.orders import orders as order_service
 from app.services.orders import sums as order_sums
 from app.services.orders.screens import ORDER
@@ -34,7 +35,7 @@ SUM_COLUMNS = ("payable", "paid", "freight", "debt")
 
 
 def yuan(value) -> str:
-    return f"¥{Decimal(value or 0):,.2f}"
+    return money.yuan(value, "¥", grouped=True)
 
 
 def _money(_view, _context, model, name):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from admin_views.base import SecuredView
 from admin_views.input import parse_id, parse_ids
@@ -17,8 +17,9 @@ from admin_views.transactions import Outcome, committed
 from admin_views.workflow import state_labels, step_buttons
 from app.extensions import db
 from app.security.permissions import can
-from app.security.scope import apply_scope, visible_owner_ids
+from app.security.scope import apply_scope
 from app.services.customers.search import search_condition as customer_search_condition
+from app.services.customers.visibility import may_place_orders_for, orderable_condition
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.services.orders import logistics, payments, printing, returns
 from app.services.orders import orders as order_service
@@ -32,7 +33,7 @@ from app.timeutil import format_local, local_to_utc, to_local
 from models.accounts import Employee
 from models.base import utcnow
 from models.base_data import LogisticsCompany, Warehouse
-from models.customers import Customer, CustomerShare
+from models.customers import Customer
 from models.orders import OrderStatus, Payment, SalesOrder
 from models.print_templates import TemplateKind
 from models.products import Product
@@ -179,7 +180,7 @@ class OrderPagesView(SecuredView):
         if chosen_customer is None and parse_id(values.get("customer_id")):
             posted = db.session.get(Customer, parse_id(values["customer_id"]))
             # A crafted id must not reveal another user's customer name on the re-rendered form.
-            chosen_customer = posted if posted and order_service.customer_visible(posted, current_user) else None
+            chosen_customer = posted if posted and may_place_orders_for(current_user, posted) else None
         return dict(order=order, values=values, lines=lines, owners=db.session.scalars(owners).all(),
                     warehouses=warehouses, customer=chosen_customer, is_return=is_return, original=original)
 
@@ -358,7 +359,7 @@ class OrderPagesView(SecuredView):
     @expose("/lookup/customers")
     def lookup_customers(self):
         """客户 picker through the customer search index (name, contact, code, pinyin, phone digits ...);
-        only customers in the user's scope or shared with them."""
+        only customers the user may place orders for (app.services.customers.visibility)."""
         if not (self.allowed("add") or self.allowed("edit")):
             abort(403)
         term = (request.args.get("q") or "").strip()
@@ -366,10 +367,9 @@ class OrderPagesView(SecuredView):
         if condition is None:
             return jsonify(results=[])
         query = select(Customer).where(condition)
-        owners = visible_owner_ids(current_user, "customer")
-        if owners is not None:
-            shared = select(CustomerShare.customer_id).where(CustomerShare.employee_id == current_user.id)
-            query = query.where(or_(Customer.owner_id.in_(sorted(owners)), Customer.id.in_(shared)))
+        orderable = orderable_condition(current_user)
+        if orderable is not None:
+            query = query.where(orderable)
         rows = db.session.scalars(query.order_by(Customer.id.desc()).limit(LOOKUP_LIMIT)).all()
         return jsonify(results=[{
             "id": c.id, "text": f"{c.name}（{c.code}）", "name": c.name,

@@ -5,7 +5,6 @@ from flask import jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-import jobs.messaging  # noqa: F401  (registers `flask crm sms-reminders` and `send-due-sms`)
 from admin_views.base import form_id
 from admin_views.mail_send import MessagingPage
 from admin_views.rich_text import StaticUrl

@@ -64,7 +64,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     init_admin(app)
 
     from app.cli import crm_cli
+    from jobs import register_cli
 
+    register_cli()
     app.cli.add_command(crm_cli)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -79,11 +81,13 @@ def _check_config(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app.security.permissions import can
+    from app.services.money import yuan
     from app.timeutil import format_local
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["yuan"] = yuan  # {{ order.payable|yuan }} -> 1234.50
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -28,11 +28,9 @@ CLAIM_SECONDS = 300
 DELAYED_NOTICE = "后台任务队列暂时无法连接，任务已保存，队列恢复后会自动执行"
 
 
-def dotted_name(func) -> str:
-    return f"{func.__module__}.{func.__qualname__}"
-
-
 def defer(func, args, kwargs, options: dict, error: Exception) -> DeferredJob:
+    from jobs import dotted_name
+
     values = {"func": dotted_name(func), "arguments": json.dumps({"args": list(args), "kwargs": kwargs}),
               "options": json.dumps(options), "created_at": utcnow(), "attempts": 0,
               "last_error": f"{type(error).__name__}: {error}"[:300]}
@@ -93,8 +91,6 @@ def release_deferred_jobs(limit: int = 500) -> int:
 
 
 def _run_inline(name: str, arguments: dict) -> None:
-    import importlib
+    from jobs import resolve
 
-    module, _, attribute = name.rpartition(".")
-    func = getattr(importlib.import_module(module), attribute)
-    func(*arguments["args"], **arguments["kwargs"])
+    resolve(name)(*arguments["args"], **arguments["kwargs"])

@@ -222,7 +222,7 @@ def _import_export(app, rows: int, workdir: str) -> list[str]:
         db.session.commit()
         done = time.perf_counter()
         max_id = db.session.scalar(db.select(db.func.max(Customer.id)))
-        query = Customer.query.filter(Customer.id > max_id - rows).order_by(Customer.id.desc())
+        query = db.select(Customer).where(Customer.id > max_id - rows).order_by(Customer.id.desc())
         start_export = time.perf_counter()
         exports.write_export(query, path=f"{workdir}/export.xlsx")
         exported = time.perf_counter()

@@ -16,10 +16,14 @@ CONTACT_HEADERS = ["客户编号", "客户名称", "联系人", "性别", "部�
                    "备注"]
 
 
+def _ids(query):
+    """The customer ids a select(Customer) picks, unordered."""
+    return query.with_only_columns(Customer.id).order_by(None)
+
+
 def capped_count(query, cap: int) -> int:
     """How many rows the query has, counting no further than cap (no unbounded COUNT on big tables)."""
-    ids = query.with_entities(Customer.id).order_by(None).limit(cap)
-    return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    return db.session.scalar(select(func.count()).select_from(_ids(query).limit(cap).subquery())) or 0
 
 
 def _lookup(model, name_column):
@@ -50,7 +54,7 @@ def customer_rows(query, fields):
             yield row + [custom.get(f.id) for f in fields]
         batch.clear()
 
-    for customer in query.yield_per(1000):
+    for customer in db.session.scalars(query.execution_options(yield_per=1000)):
         batch.append(customer)
         if len(batch) >= 1000:
             yield from flush()
@@ -58,7 +62,7 @@ def customer_rows(query, fields):
 
 
 def contact_rows(query):
-    ids = query.with_entities(Customer.id).order_by(None).subquery()
+    ids = _ids(query).subquery()
     stmt = (select(CustomerContact, Customer.code, Customer.name).join(Customer)
             .where(CustomerContact.customer_id.in_(select(ids.c.id)))
             .order_by(CustomerContact.customer_id, CustomerContact.id))
@@ -69,7 +73,7 @@ def contact_rows(query):
 
 
 def write_export(query, path: str | None = None, progress=None) -> str:
-    """The 客户资料 and 联系人 sheets of exactly the customers the query selects."""
+    """The 客户资料 and 联系人 sheets of exactly the customers the query (a select(Customer)) selects."""
     fields = custom_fields.all_fields()
     return write_workbook(
         [("客户资料", CUSTOMER_HEADERS + [f.name for f in fields], customer_rows(query, fields)),

@@ -1,10 +1,17 @@
-"""Who may see a customer: the role's 数据范围, a 共享 to the user, or the 公共客户池 permission."""
+"""Who may see a customer, and who may place orders for him: one rule for every screen.
 
-from sqlalchemy import select
+* may_place_orders_for (订单, 报价单, the order form's 客户 picker): the customer lies in the user's own 数据范围,
+  or is shared with him (共享). A 公共客户池 customer has no owner: only a user who sees every owner's customers
+  may order for him; anyone else 领用s him first (manual 3.8.1, 4.4: "谁都可以看到，谁都可以领用").
+* can_view (detail page, 联系记录, 工单): the same, plus every 公共客户池 customer for a user holding the
+  公共客户池 permission, who sees him in that screen.
+"""
+
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.security.permissions import can
-from app.security.scope import apply_scope, can_see_owner
+from app.security.scope import apply_scope, can_see_owner, visible_owner_ids
 from models.customers import Customer, CustomerShare
 
 MODULE = "customer"
@@ -16,10 +23,25 @@ def is_shared_with(customer_id: int, employee_id: int) -> bool:
                                                             CustomerShare.employee_id == employee_id)) is not None
 
 
-def can_view(user, customer: Customer) -> bool:
+def may_place_orders_for(user, customer: Customer) -> bool:
     if customer.owner_id is None:
-        return can(POOL_PERMISSION, user) or can_see_owner(user, MODULE, None)
+        return can_see_owner(user, MODULE, None)
     return can_see_owner(user, MODULE, customer.owner_id) or is_shared_with(customer.id, user.id)
+
+
+def orderable_condition(user):
+    """may_place_orders_for as a condition on Customer, for pickers; None when every customer qualifies."""
+    owners = visible_owner_ids(user, MODULE)
+    if owners is None:
+        return None
+    shared = select(CustomerShare.customer_id).where(CustomerShare.employee_id == user.id)
+    return or_(Customer.owner_id.in_(sorted(owners)), Customer.id.in_(shared))
+
+
+def can_view(user, customer: Customer) -> bool:
+    if customer.owner_id is None and can(POOL_PERMISSION, user):
+        return True
+    return may_place_orders_for(user, customer)
 
 
 def can_manage(user, customer: Customer) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.security.permissions import can, permissions_of
 from app.security.scope import can_see_owner
+from app.services.customers.visibility import may_place_orders_for
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.numbering import next_number, provisional_number
 from app.services.orders import sums
@@ -20,7 +21,7 @@ from app.services.workflow import parse_record_id
 from models.accounts import Employee, Role, RolePermission
 from models.base import utcnow
 from models.base_data import Warehouse
-from models.customers import Customer, CustomerShare
+from models.customers import Customer
 from models.inventory import StockMovement
 from models.orders import OrderStatus, SalesOrder, SalesOrderLine
 
@@ -48,20 +49,11 @@ class OrderInput:
     texts: dict[str, str | None] = field(default_factory=dict)  # receiver fields and 备注
 
 
-def customer_visible(customer: Customer, actor) -> bool:
-    """The customer's 数据范围 or a 共享 to the actor; pool customers need the 查看所有 scope."""
-    if can_see_owner(actor, "customer", customer.owner_id):
-        return True
-    return customer.owner_id is not None and db.session.scalar(
-        select(CustomerShare.id).where(CustomerShare.customer_id == customer.id,
-                                       CustomerShare.employee_id == actor.id)) is not None
-
-
 def visible_customer(customer_id, actor) -> Customer:
     """The customer must exist and lie in the actor's customer scope; anything else looks like 'not found'."""
     key = parse_record_id(customer_id)
     customer = db.session.get(Customer, key) if key is not None else None
-    if customer is None or not customer_visible(customer, actor):
+    if customer is None or not may_place_orders_for(actor, customer):
         raise ValidationFailed("请选择客户（客户不存在或不在您的查看范围内）")
     return customer
 

@@ -1,35 +1,17 @@
 """Order and quote arithmetic: Decimal only, half-up to cents, recomputed on the server from lines."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from app.services.errors import ValidationFailed
-from app.services.money import CENT, check_money
+from app.services.money import (  # noqa: F401  (parse_amount: the order and inventory services import it here)
+    parse_amount,
+    parse_decimal,
+    round_money,
+)
 
 QUANTITY_STEP = Decimal("0.001")
 MAX_QUANTITY = Decimal("100000000")
-
-
-def parse_decimal(value, label: str) -> Decimal:
-    if isinstance(value, Decimal):
-        amount = value
-    else:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            raise ValidationFailed(f"{label}不能为空")
-        try:
-            amount = Decimal(str(value).strip().replace(",", "").replace("¥", ""))
-        except InvalidOperation:
-            raise ValidationFailed(f"{label}格式不正确") from None
-    if not amount.is_finite():
-        raise ValidationFailed(f"{label}格式不正确")
-    return amount
-
-
-def parse_amount(value, label: str, default_zero: bool = True) -> Decimal:
-    """A non-negative amount with at most two decimals; 3 decimals are refused, not rounded."""
-    if default_zero and (value is None or (isinstance(value, str) and not value.strip())):
-        return Decimal("0.00")
-    return check_money(parse_decimal(value, label), label)
 
 
 def parse_quantity(value, label: str = "数量") -> Decimal:
@@ -41,10 +23,6 @@ def parse_quantity(value, label: str = "数量") -> Decimal:
     if quantity >= MAX_QUANTITY:
         raise ValidationFailed(f"{label}超出允许范围")
     return quantity.quantize(QUANTITY_STEP)
-
-
-def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def line_subtotal(unit_price: Decimal, quantity: Decimal) -> Decimal:
