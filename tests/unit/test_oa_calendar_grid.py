@@ -91,3 +91,24 @@ def test_a_busy_day_shows_the_first_entries_and_counts_the_rest(db):
     cell = grid({boss.id}, date(2026, 11, 16), date(2026, 11, 22), 4)[date(2026, 11, 18)]
     assert [o.event.title for o in cell.items] == ["拜访0", "拜访1", "拜访2", "拜访3"] and cell.more == 5
     assert grid({boss.id + 1000}, date(2026, 11, 16), date(2026, 11, 22), 4)[date(2026, 11, 18)].more == 0
+
+
+def test_daily_and_weekly_steps_agree_with_the_rfc_5545_rule():
+    from dateutil.rrule import DAILY, WEEKLY, rrule
+
+    from app.services.oa.calendar import EventRow, occurrence_starts
+
+    rng = random.Random(3)
+    for _ in range(300):
+        repeat = rng.choice(["daily", "weekly"])
+        start = datetime(2026, 1, 1, 9) + timedelta(days=rng.randrange(400), minutes=30 * rng.randrange(48))
+        length = rng.choice(LENGTHS)
+        until = start.date() + timedelta(days=rng.randrange(500)) if rng.random() < 0.5 else None
+        event = EventRow(1, 1, "x", None, start, start + length, False, repeat, until)
+        window = datetime(2026, 6, 1) + timedelta(days=rng.randrange(300))
+        window_end = window + timedelta(days=rng.choice((1, 7, 42)))
+        rule = rrule(DAILY if repeat == "daily" else WEEKLY, dtstart=start,
+                     until=datetime.combine(until, time.max) if until else None)
+        expected = [s for s in rule.between(window - length, window_end, inc=True)
+                    if s < window_end and s + length >= window]
+        assert occurrence_starts(event, window, window_end, shift=timedelta(0)) == expected

@@ -73,8 +73,15 @@ def occurrence_starts(event, start: datetime, end: datetime, zone=None,
         return [first] if first < end and first + length >= start else []
     until = datetime.combine(event.repeat_until, time.max) if event.repeat_until else None
     step = STEPS.get(event.repeat)
-    if step and first < start - length - step:
-        first += step * ((start - length - first) // step)  # skip whole periods instead of iterating them
+    if step:  # daily and weekly: whole periods are skipped and the rest counted on, as the rule would
+        if first < start - length - step:
+            first += step * ((start - length - first) // step)
+        found = []
+        while first < end and (until is None or first <= until):
+            if first + length >= start:
+                found.append(first)
+            first += step
+        return found
     rule = rrule(FREQ[event.repeat], dtstart=first, until=until)
     return [s for s in rule.between(start - length, end, inc=True) if s < end and s + length >= start]
 

@@ -15,8 +15,9 @@ entry running on from an earlier day comes first. An entry ending exactly at mid
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import Date, DateTime, Integer, and_, bindparam, func, literal, or_, select, union_all
 
 from app.extensions import db
 from app.services.oa.calendar import COLUMNS, MAX_SPAN, EventRow, Occurrence, occurrence_starts
@@ -47,24 +48,49 @@ def covered_days(occurrence_start: datetime, occurrence_end: datetime) -> tuple[
     return first, first
 
 
-def _day_bounds(first: date, last: date) -> list[tuple[int, datetime, datetime]]:
-    """(day number, local midnight in UTC, next local midnight in UTC) from LOOKBACK_DAYS before `first` (negative
-    numbers) to `last`."""
+def _edges(first: date, last: date) -> list[datetime]:
+    """The local midnights in UTC from LOOKBACK_DAYS before `first` to the one after `last`."""
     count = (last - first).days + 1
-    edges = [local_to_utc(datetime.combine(first + timedelta(days=i), time())) for i in range(-LOOKBACK_DAYS, count + 1)]
-    return [(i - LOOKBACK_DAYS, edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
+    return [local_to_utc(datetime.combine(first + timedelta(days=i), time())) for i in range(-LOOKBACK_DAYS, count + 1)]
 
 
-def _owned(query, owner_ids: set[int] | None):
+def _edge(i: int):
+    return bindparam(f"edge{i}", type_=DateTime)
+
+
+def _owned(query, owned: bool):
     """Only the owners' events; the ids (integers) are written into the statement, which repeats them per day."""
-    if owner_ids is None:
+    if not owned:
         return query
-    return query.where(CalendarEvent.owner_id.in_(bindparam(None, sorted(owner_ids), expanding=True,
+    return query.where(CalendarEvent.owner_id.in_(bindparam("owners", type_=Integer, expanding=True,
                                                             literal_execute=True)))
 
 
-def _starting(lo: datetime, hi: datetime):
-    return and_(CalendarEvent.starts_at >= lo, CalendarEvent.starts_at < hi)
+def _starting(i: int):
+    return and_(CalendarEvent.starts_at >= _edge(i), CalendarEvent.starts_at < _edge(i + 1))
+
+
+@lru_cache(maxsize=16)
+def _statements(day_count: int, limit: int, owned: bool) -> tuple:
+    """The grid's four statements for `day_count` days, with the midnights (edge0...) and owners as parameters:
+    built and compiled once, not per page."""
+    grid_start, grid_end = _edge(LOOKBACK_DAYS), _edge(LOOKBACK_DAYS + day_count)
+    in_grid = range(LOOKBACK_DAYS, LOOKBACK_DAYS + day_count)
+    repeating = _owned(select(*COLUMNS).where(
+        CalendarEvent.repeat.in_(REPEATING), CalendarEvent.starts_at < grid_end,
+        or_(CalendarEvent.repeat_until.is_(None), CalendarEvent.repeat_until >= bindparam("first", type_=Date),
+            CalendarEvent.starts_at >= grid_start)), owned)
+    # Counts of every event starting each day, on the start-time index alone (repeating ones are taken off).
+    counts = select(*[_owned(select(func.count()).select_from(CalendarEvent).where(_starting(i)), owned)
+                      .scalar_subquery() for i in in_grid])
+    first_ones = union_all(*[
+        _owned(select(literal(i - LOOKBACK_DAYS, Integer).label("n"), *COLUMNS).where(ONE_OFF, _starting(i)), owned)
+        .order_by(CalendarEvent.starts_at, CalendarEvent.id).limit(limit).subquery().select() for i in in_grid])
+    running_on = union_all(*[
+        _owned(select(*COLUMNS).where(ONE_OFF, _starting(i), CalendarEvent.ends_at > _edge(i + 1),
+                                      CalendarEvent.ends_at > grid_start), owned)
+        for i in range(LOOKBACK_DAYS + day_count)])
+    return repeating, counts, first_ones, running_on
 
 
 def _local(value: datetime, zone) -> datetime:
@@ -74,53 +100,41 @@ def _local(value: datetime, zone) -> datetime:
 def grid(owner_ids: set[int] | None, first: date, last: date, limit: int) -> dict[date, DayCell]:
     """A DayCell for every local day in [first, last] from the given owners' events (None: everyone's)."""
     zone = display_zone()
-    bounds = _day_bounds(first, last)
-    grid_start, grid_end = bounds[LOOKBACK_DAYS][1], bounds[-1][2]
+    edges = _edges(first, last)
+    grid_start = edges[LOOKBACK_DAYS]
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     cells = {day: DayCell() for day in days}
     # Per day, (start, event id, end, event) of each entry that may be shown; `more` counts every entry until the
     # end, when the shown ones are taken off.
     candidates: dict[date, list[tuple]] = {day: [] for day in days}
-    in_grid = bounds[LOOKBACK_DAYS:]
     grid_from, grid_to = datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
+    repeating, counts, first_ones, running_on = _statements(len(days), limit, owner_ids is not None)
+    params = {f"edge{i}": edge for i, edge in enumerate(edges)} | {"first": first}
+    if owner_ids is not None:
+        params["owners"] = sorted(owner_ids) or [0]  # no owner: no event has the id 0
+    connection = db.session.connection()
 
     # Repeating events first: those starting in the grid are taken off the days' counts of every event.
     spread: list[tuple[EventRow, datetime, datetime]] = []
     starting_counts = [0] * len(days)
-    repeating = _owned(select(*COLUMNS).where(
-        CalendarEvent.repeat.in_(REPEATING), CalendarEvent.starts_at < grid_end,
-        or_(CalendarEvent.repeat_until.is_(None), CalendarEvent.repeat_until >= first,
-            CalendarEvent.starts_at >= grid_start)), owner_ids)
-    starts_of_days = [lo for _, lo, _ in in_grid]
-    for row in db.session.execute(repeating):
+    starts_of_days = edges[LOOKBACK_DAYS:-1]
+    for row in connection.execute(repeating, params):
         event = EventRow(*row)
         if event.starts_at >= grid_start:
             starting_counts[bisect_right(starts_of_days, event.starts_at) - 1] -= 1
         length = event.ends_at - event.starts_at
         spread.extend((event, start, start + length) for start in occurrence_starts(event, grid_from, grid_to, zone))
-
-    counts = select(*[_owned(select(func.count()).select_from(CalendarEvent).where(_starting(lo, hi)), owner_ids)
-                      .scalar_subquery() for _, lo, hi in in_grid])
-    for n, count in enumerate(db.session.execute(counts).one()):
+    for n, count in enumerate(connection.execute(counts, params).one()):
         starting_counts[n] += count
     for day, count in zip(days, starting_counts, strict=True):
         cells[day].more = count
-
     if any(starting_counts):
-        first_ones = union_all(*[
-            _owned(select(literal(n, Integer).label("n"), *COLUMNS).where(ONE_OFF, _starting(lo, hi)), owner_ids)
-            .order_by(CalendarEvent.starts_at, CalendarEvent.id).limit(limit).subquery().select()
-            for n, lo, hi in in_grid if starting_counts[n]])
-        for row in db.session.execute(first_ones):
+        for row in connection.execute(first_ones, params):
             event = EventRow(*row[1:])
             candidates[days[row[0]]].append((_local(event.starts_at, zone), event.id, _local(event.ends_at, zone),
                                              event))
-
     # One-off events running past the midnight after their start show on the later days too.
-    running_on = union_all(*[
-        _owned(select(*COLUMNS).where(ONE_OFF, _starting(lo, hi), CalendarEvent.ends_at > hi,
-                                      CalendarEvent.ends_at > grid_start), owner_ids) for _, lo, hi in bounds])
-    for row in db.session.execute(running_on):
+    for row in connection.execute(running_on, params):
         event = EventRow(*row)
         spread.append((event, _local(event.starts_at, zone), _local(event.ends_at, zone)))
 
