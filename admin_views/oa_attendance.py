@@ -96,7 +96,9 @@ class AttendanceView(SecuredView):
             query = query.where(Employee.department_id == department_id)
         return [(i, name, dept or "") for i, name, dept in db.session.execute(query)]
 
-    def _query(self):
+    def _query(self, page: int | None = None):
+        """(filters, rows, error, everyone, total): every row, or with `page` only that page's (the last when past
+        it)."""
         today = local_today()
         args = {"start": _date_arg("start", today.replace(day=1)), "end": _date_arg("end", today),
                 "employee_id": parse_id(request.args.get("employee_id")),
@@ -106,23 +108,32 @@ class AttendanceView(SecuredView):
         everyone = self._employees()
         employees = everyone if not (args["employee_id"] or args["department_id"]) else self._employees(
             args["employee_id"], args["department_id"])
+        rows, total, error = [], 0, None
         try:
-            rows = attendance.day_rows(employees, args["start"], args["end"], args["status"])
-            error = None
+            if page is None:
+                rows = attendance.day_rows(employees, args["start"], args["end"], args["status"])
+                total = len(rows)
+            else:
+                total, rows = attendance.day_page(employees, args["start"], args["end"], args["status"],
+                                                  (page - 1) * PAGE_SIZE, PAGE_SIZE)
+                if not rows and total:  # past the last page: show the last
+                    page = -(-total // PAGE_SIZE)
+                    total, rows = attendance.day_page(employees, args["start"], args["end"], args["status"],
+                                                      (page - 1) * PAGE_SIZE, PAGE_SIZE)
         except DomainError as exc:
-            rows, error = [], exc.message
-        return args, rows, error, everyone
+            error = exc.message
+        return args, rows, error, everyone, total
 
     @expose("/")
     def index(self):
-        args, rows, error, people = self._query()
         page = parse_id(request.args.get("page")) or 1
-        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        args, rows, error, people, total = self._query(page)
+        pages = max(1, -(-total // PAGE_SIZE))
         page = min(page, pages)
         departments = db.session.scalars(select(Department).order_by(Department.sort_order, Department.id)).all()
         query_args = {k: v for k, v in request.args.items() if k != "page"}
-        return self.render("admin/oa/attendance.html", rows=rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
-                           total=len(rows), page=page, pages=pages, args=args, error=error, people=people,
+        return self.render("admin/oa/attendance.html", rows=rows,
+                           total=total, page=page, pages=pages, args=args, error=error, people=people,
                            departments=departments, statuses=attendance.QUERY_STATUSES, weekdays=WEEKDAYS,
                            query_args=query_args, may_edit=self.allowed("edit"),
                            may_export=self.allowed("export"))
@@ -130,7 +141,7 @@ class AttendanceView(SecuredView):
     @expose("/export.xlsx")
     def export(self):
         self.require("export")
-        args, rows, error, _people = self._query()
+        args, rows, error, _people, _total = self._query()
         if error:
             flash(error, "error")
             return redirect(url_for(".index", **request.args))

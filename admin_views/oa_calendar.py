@@ -18,12 +18,14 @@ from app.security.permissions import Screen
 from app.security.scope import can_see_owner, visible_owner_ids
 from app.services.errors import Forbidden
 from app.services.oa import calendar as calendar_service
-from app.services.oa import calendar_feed
+from app.services.oa import calendar_feed, calendar_grid
+from app.services.oa.calendar_grid import covered_days
 from app.timeutil import local_today, to_local
 from models.accounts import Employee
 from models.oa_calendar import CalendarEvent, Repeat
 
 WEEKDAYS = "一二三四五六日"
+MONTH_LIMIT, WEEK_LIMIT = 4, 50  # entries shown per day cell; the rest are counted (还有 N 项)
 feed_bp = Blueprint("calendar_feed", __name__)
 
 
@@ -100,24 +102,22 @@ class ScheduleView(SecuredView):
             start, end = day, day + timedelta(days=1)
             prev_day, next_day = day - timedelta(days=1), end
             heading = f"{day:%Y-%m-%d} 星期{WEEKDAYS[day.weekday()]}"
-        found = calendar_service.events_between(owners, datetime.combine(start, datetime.min.time()),
-                                                datetime.combine(end, datetime.min.time()))
-        by_day: dict[date, list] = {}
-        for occurrence in found:
-            current = max(occurrence.start.date(), start)
-            last_day = min((occurrence.end - timedelta(seconds=1)).date() if occurrence.end > occurrence.start
-                           else occurrence.start.date(), end - timedelta(days=1))
-            while current <= last_day:
-                by_day.setdefault(current, []).append(occurrence)
-                current += timedelta(days=1)
         days = [start + timedelta(days=i) for i in range((end - start).days)]
+        if mode == "day":  # the day's whole list
+            found = calendar_service.events_between(owners, datetime.combine(start, datetime.min.time()),
+                                                    datetime.combine(end, datetime.min.time()))
+            cells = {day: calendar_grid.DayCell(items=[o for o in found if covered_days(o.start, o.end)[1] >= day])}
+        else:  # each cell shows its first entries and counts the rest (还有 N 项)
+            cells = calendar_grid.grid(owners, start, end - timedelta(days=1), MONTH_LIMIT if mode == "month"
+                                       else WEEK_LIMIT)
+        shown = {o.event.owner_id for cell in cells.values() for o in cell.items}
         names = dict(db.session.execute(select(Employee.id, Employee.real_name)
-                                        .where(Employee.id.in_({o.event.owner_id for o in found}))).all())
+                                        .where(Employee.id.in_(shown))).all()) if shown else {}
         nav = {"owner": owner_arg} if owner_arg else {}
         # URLs per cell and entry from prefixes: url_for per entry was a tenth of a busy month's time.
         urls = {"edit": url_for(".index") + "edit/", "new": url_for(".create") + "?date=",
                 "day": url_for(".index", view="day", **nav) + "&date="}
-        return self.render("admin/oa/schedule.html", mode=mode, day=day, days=days, by_day=by_day,
+        return self.render("admin/oa/schedule.html", mode=mode, day=day, days=days, cells=cells,
                            weeks=[days[i:i + 7] for i in range(0, len(days), 7)], heading=heading,
                            month=day.month, today=local_today(), names=names, nav=nav, owner_arg=owner_arg,
                            urls=urls,

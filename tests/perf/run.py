@@ -14,6 +14,7 @@ SUITES = {
     "products": ("tests.perf.bench_products", "BENCH_PRODUCTS", 100_000),
     "customers": ("tests.perf.bench_customers", "BENCH_CUSTOMERS", 1_000_000),
     "orders": ("tests.perf.bench_orders", "BENCH_ORDERS", 1_000_000),
+    "oa": ("tests.perf.bench_oa", "BENCH_OA", 10_000),
     "sessions": ("tests.perf.bench_sessions", "BENCH_SESSIONS", 100_000),
     "concurrency": ("tests.perf.bench_concurrency", "BENCH_STAFF", 20),
     "reports": ("tests.perf.bench_reports", "BENCH_REPORTS", 1_000_000),

@@ -143,3 +143,23 @@ def test_customer_transfer_leaves_what_the_employee_wrote_or_did(db):
     transfer_records([zhang.id], li)
     assert db.session.scalar(select(AttendanceRecord.employee_id)) == zhang.id
     assert db.session.scalar(select(WorkLog.author_id)) == zhang.id
+
+
+def test_a_page_is_the_same_slice_of_the_rows_with_and_without_a_status(db):
+    people = []
+    for i in range(7):
+        person = make_employee(f"page{i}", real_name=f"员工{i}")
+        people.append((person.id, person.real_name, ""))
+        for day in (date(2026, 6, 1), date(2026, 6, 3), FRIDAY, date(2026, 6, 6)):  # 6 June is a Saturday
+            attendance.check_in(person, "1.1.1.1", now=_at(day, "09:00:00" if i % 2 else "09:05:00"))
+            if i % 3:
+                attendance.check_out(person, "1.1.1.1", now=_at(day, "18:00:00" if i % 4 else "17:00:00"))
+    start, end = date(2026, 6, 1), date(2026, 6, 7)
+    for status in (None, "迟到", "缺勤", "未签退", "休息日", "正常"):
+        every = [(r.day, r.employee_id, r.status, r.record_id) for r in attendance.day_rows(people, start, end,
+                                                                                           status, now=EVENING)]
+        for offset, limit in ((0, 5), (5, 5), (30, 50), (len(every), 5)):
+            total, rows = attendance.day_page(people, start, end, status, offset, limit, now=EVENING)
+            assert total == len(every)
+            assert [(r.day, r.employee_id, r.status, r.record_id) for r in rows] == every[offset:offset + limit]
+    assert len(attendance.day_rows(people, start, end, now=EVENING)) == 7 * 5 + 7  # five work days and Saturday

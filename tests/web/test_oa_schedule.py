@@ -121,3 +121,44 @@ def test_without_add_permission_there_is_no_add(db, client):
     assert "data-new-url" not in page and 'id="add-event"' not in page
     assert client.get("/schedule/new").status_code == 403
     assert client.post("/schedule/new", data=EVENT).status_code == 403
+
+
+def _cell(page: str, day: str) -> str:
+    return page.split(f'data-date="{day}"')[1].split("</td>")[0]
+
+
+def test_a_busy_day_shows_four_entries_and_counts_the_rest_within_scope(db, client):
+    rep, peer, boss = _people(db)
+    _as(client, "rep")
+    for minute in range(9):  # 4 shown + 还有 5 项
+        client.post("/schedule/new", data={**EVENT, "title": f"拜访{minute}", "start_time": f"08:{minute:02d}"})
+    client.post("/schedule/new", data={**EVENT, "title": "跨月周会", "start_date": "2026-11-25",
+                                       "end_date": "2026-11-25", "repeat": "weekly", "repeat_until": "2027-01-13"})
+    client.post("/schedule/new", data={**EVENT, "title": "出差", "start_date": "2026-11-29", "end_date": "2026-12-02",
+                                       "start_time": "20:00", "end_time": "12:00"})
+    _as(client, "peer")
+    client.post("/schedule/new", data={**EVENT, "title": "同事的拜访", "start_time": "07:00"})
+
+    _as(client, "rep")
+    page = client.get("/schedule/?date=2026-12-01").get_data(as_text=True)
+    busy = _cell(page, "2026-12-09")
+    assert busy.count('class="crm-cal-event"') == 4 and "还有 6 项" in busy  # 9 visits and the weekly meeting
+    assert "09:30" not in busy and "08:00 拜访0" in busy and "拜访4" not in busy and "同事的拜访" not in busy
+    for day in ("2026-12-01", "2026-12-02", "2026-12-30", "2026-12-31"):
+        assert ("跨月周会" in _cell(page, day)) == (day in ("2026-12-02", "2026-12-30")), day
+    assert all("出差" in _cell(page, day) for day in ("2026-11-30", "2026-12-01", "2026-12-02"))
+    assert "出差" not in _cell(page, "2026-12-03")
+    november = client.get("/schedule/?date=2026-11-01").get_data(as_text=True)
+    assert "跨月周会" in _cell(november, "2026-11-25") and "出差" in _cell(november, "2026-11-29")
+    assert "跨月周会" in _cell(november, "2026-12-02") and "跨月周会" not in _cell(november, "2026-11-18")
+    january = client.get("/schedule/?date=2027-01-01").get_data(as_text=True)
+    assert [day for day in ("2026-12-30", "2027-01-06", "2027-01-13", "2027-01-20")
+            if "跨月周会" in _cell(january, day)] == ["2026-12-30", "2027-01-06", "2027-01-13"]
+    week = client.get("/schedule/?view=week&date=2026-12-09").get_data(as_text=True)
+    assert _cell(week, "2026-12-09").count('class="crm-cal-event"') == 10 and "还有" not in week
+
+    _as(client, "boss")  # the manager's 全部 counts the subordinates' entries: rep's 10 and peer's 1
+    everyone = _cell(client.get("/schedule/?owner=all&date=2026-12-01").get_data(as_text=True), "2026-12-09")
+    assert "07:00 同事的拜访（李四）" in everyone and "还有 7 项" in everyone
+    one = _cell(client.get(f"/schedule/?owner={peer.id}&date=2026-12-01").get_data(as_text=True), "2026-12-09")
+    assert one.count('class="crm-cal-event"') == 1 and "还有" not in one

@@ -204,40 +204,58 @@ def day_rows(employees: list[tuple[int, str, str]], start: date, end: date, stat
 
     `employees` are (id, name, department) tuples already limited to what the viewer may see.
     """
+    return day_page(employees, start, end, status, 0, None, now)[1]
+
+
+def day_page(employees: list[tuple[int, str, str]], start: date, end: date, status: str | None, offset: int,
+             limit: int | None, now: datetime | None = None) -> tuple[int, list[DayRow]]:
+    """(how many rows day_rows has, its rows[offset:offset + limit]): a row outside the page is only counted, and
+    without a status filter its status is not even worked out."""
     if (end - start).days > MAX_RANGE_DAYS:
         raise ValidationFailed("查询的日期范围不能超过一年")
     if end < start:
         raise ValidationFailed("结束日期不能早于开始日期")
     calendar = work_calendar()
+    settings = calendar.settings
     now_local = _now_local(now)
     ids = [e[0] for e in employees]
     records: dict[tuple[int, date], tuple] = {}
+    connection = db.session.connection()  # plain rows: no ORM work for thousands of them
     for chunk in range(0, len(ids), 500):
-        for row in db.session.execute(
+        for row in connection.execute(
                 select(AttendanceRecord.employee_id, AttendanceRecord.day, AttendanceRecord.id,
                        AttendanceRecord.check_in_at, AttendanceRecord.check_out_at, AttendanceRecord.check_in_ip,
                        AttendanceRecord.check_out_ip, AttendanceRecord.status_override)
                 .where(AttendanceRecord.employee_id.in_(ids[chunk:chunk + 500]), AttendanceRecord.day >= start,
                        AttendanceRecord.day <= end)):
             records[(row[0], row[1])] = row[2:]
+    stop = None if limit is None else offset + limit
     rows = []
+    total = 0
+    empty = (None,) * 6
     day = end
     last = min(end, now_local.date())
     while day >= start:
         work = calendar.is_work_day(day)
-        day_limits = limits(day, calendar.settings)
-        for employee_id, name, department in employees:
-            found = records.get((employee_id, day))
-            if found is None and (not work or day > last):
+        day_limits = limits(day, settings)
+        listed = work and day <= last  # a work day until today lists everyone; other days only who has a record
+        for employee in employees:
+            found = records.get((employee[0], day))
+            if found is None and not listed:
                 continue
-            record_id, check_in, check_out, in_ip, out_ip, override = found or (None,) * 6
-            state = status_of(day, check_in, check_out, override, calendar.settings, work, now_local, day_limits)
+            if status is None and not (offset <= total and (stop is None or total < stop)):
+                total += 1
+                continue
+            record_id, check_in, check_out, in_ip, out_ip, override = found or empty
+            state = status_of(day, check_in, check_out, override, settings, work, now_local, day_limits)
             if status and state != status:
                 continue
-            rows.append(DayRow(day, employee_id, name, department, record_id, check_in, check_out, in_ip, out_ip,
-                               state))
+            if offset <= total and (stop is None or total < stop):
+                rows.append(DayRow(day, employee[0], employee[1], employee[2], record_id, check_in, check_out,
+                                   in_ip, out_ip, state))
+            total += 1
         day -= timedelta(days=1)
-    return rows
+    return total, rows
 
 
 def modify(actor: Employee, employee_id: int, day: date, new_status: str, reason: str) -> AttendanceChange:

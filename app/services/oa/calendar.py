@@ -60,8 +60,9 @@ def _local(value: datetime, zone=None) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(zone or display_zone()).replace(tzinfo=None)
 
 
-def occurrences(event, start: datetime, end: datetime, zone=None, shift: timedelta | None = None) -> list[Occurrence]:
-    """The event's occurrences that overlap [start, end) (local naive datetimes).
+def occurrence_starts(event, start: datetime, end: datetime, zone=None,
+                      shift: timedelta | None = None) -> list[datetime]:
+    """Local starts of the event's occurrences that overlap [start, end) (local naive datetimes).
 
     `shift` is the zone's UTC offset when it is the same all through the range (no daylight saving change), which
     saves a timezone conversion per event on a busy month.
@@ -69,14 +70,34 @@ def occurrences(event, start: datetime, end: datetime, zone=None, shift: timedel
     first = event.starts_at + shift if shift is not None else _local(event.starts_at, zone)
     length = event.ends_at - event.starts_at
     if event.repeat == Repeat.NONE.value:
-        return [Occurrence(event, first, first + length)] if first < end and first + length >= start else []
+        return [first] if first < end and first + length >= start else []
     until = datetime.combine(event.repeat_until, time.max) if event.repeat_until else None
     step = STEPS.get(event.repeat)
-    if step and first < start - length - step:
-        first += step * ((start - length - first) // step)  # skip whole periods instead of iterating them
+    if step:  # daily and weekly: whole periods are skipped and the rest counted on, as the rule would
+        if first < start - length - step:
+            first += step * ((start - length - first) // step)
+        found = []
+        while first < end and (until is None or first <= until):
+            if first + length >= start:
+                found.append(first)
+            first += step
+        return found
     rule = rrule(FREQ[event.repeat], dtstart=first, until=until)
-    starts = rule.between(start - length, end, inc=True)
-    return [Occurrence(event, s, s + length) for s in starts if s < end and s + length >= start]
+    return [s for s in rule.between(start - length, end, inc=True) if s < end and s + length >= start]
+
+
+def occurrences(event, start: datetime, end: datetime, zone=None, shift: timedelta | None = None) -> list[Occurrence]:
+    """The event's occurrences that overlap [start, end) (local naive datetimes).
+
+    A one-off event ends at its end's local time (a daylight saving change inside it changes its length on the
+    wall clock); a repeating one lasts as long as the first occurrence at each repeat of its local start time.
+    """
+    if event.repeat == Repeat.NONE.value:
+        first, last = (event.starts_at + shift, event.ends_at + shift) if shift is not None else (
+            _local(event.starts_at, zone), _local(event.ends_at, zone))
+        return [Occurrence(event, first, last)] if first < end and last >= start else []
+    length = event.ends_at - event.starts_at
+    return [Occurrence(event, s, s + length) for s in occurrence_starts(event, start, end, zone, shift)]
 
 
 COLUMNS = (CalendarEvent.id, CalendarEvent.owner_id, CalendarEvent.title, CalendarEvent.location,
@@ -97,7 +118,7 @@ def events_between(owner_ids: set[int] | None, start: datetime, end: datetime) -
                      or_(CalendarEvent.repeat_until.is_(None), CalendarEvent.repeat_until >= start.date()))
     found = []
     zone = display_zone()
-    offsets = {zone.utcoffset(moment) for moment in (start_utc - MAX_SPAN, end_utc)}
+    offsets = {zone.utcoffset(moment) for moment in (start_utc - MAX_SPAN, end_utc + MAX_SPAN)}
     shift = offsets.pop() if len(offsets) == 1 else None
     for condition in (single, repeating):
         query = select(*COLUMNS).where(condition)
