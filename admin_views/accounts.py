@@ -10,19 +10,13 @@ from sqlalchemy.orm import joinedload
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, Optional
 
-from admin_views.base import (
-    CrmModelView,
-    PageRowAction,
-    PostRowAction,
-    format_bool,
-    format_datetime,
-    lazy_options,
-)
+from admin_views.base import CrmModelView, format_bool, format_datetime, lazy_options
 from admin_views.base_data import CRUD, TreeListMixin
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
 from admin_views.oa_journals import EMPLOYEE_WORKLOG_LINK, LinkRowAction
 from admin_views.quick_filters import filtered_list_url, quick_filters
+from admin_views.row_actions import PageRowAction, PostRowAction
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import ACTION_LABELS, Screen, permissions_of, registry

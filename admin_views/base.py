@@ -24,10 +24,8 @@ from flask import (
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy import Integer
@@ -43,6 +41,7 @@ from admin_views.input import (
     report_bad_numbers,
 )
 from admin_views.paging import ListTotalsMixin
+from admin_views.row_actions import PageRowAction, PostRowAction
 from admin_views.transactions import committed
 from app.extensions import db
 from app.replica import reads_from_replica
@@ -130,53 +129,6 @@ class CrmForm(FlaskForm):
         bad = bad_numbers(self)
         valid = super().validate(extra_validators)
         return report_bad_numbers(bad) and valid
-
-
-class PostRowAction(BaseListRowAction):
-    """A row button that POSTs (with CSRF) to the view's row_action endpoint.
-
-    Workflow transitions and toggles use this, never GET links.
-    """
-
-    def __init__(self, name: str, title: str, permission: str, confirm: str | None = None,
-                 visible=None, css: str = "btn-outline-primary"):
-        super().__init__(title)
-        self.name = name
-        self.permission = permission
-        self.confirm = confirm
-        self.visible = visible
-        self.css = css
-
-    def render(self, context, row_id, row):
-        view = context.resolve("admin_view")
-        if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
-            return ""
-        url = view.get_url(".row_action", action_name=self.name, record_id=row_id, url=request.full_path)
-        confirm = f' data-confirm="{escape(self.confirm)}"' if self.confirm else ""
-        return Markup(
-            f'<form method="post" action="{escape(url)}" class="d-inline crm-row-action">'
-            f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
-            f'<button type="submit" class="btn btn-sm {self.css} py-0 px-1 ml-1" '
-            f'data-action="{escape(self.name)}"{confirm}>{escape(self.title)}</button></form>'
-        )
-
-
-class PageRowAction(BaseListRowAction):
-    """A row link to a page of the view (GET, nothing changes until that page posts)."""
-
-    def __init__(self, endpoint: str, title: str, permission: str, id_arg: str = "id"):
-        super().__init__(title)
-        self.endpoint = endpoint
-        self.permission = permission
-        self.id_arg = id_arg
-
-    def render(self, context, row_id, row):
-        view = context.resolve("admin_view")
-        if not view.allowed(self.permission):
-            return ""
-        url = view.get_url(self.endpoint, **{self.id_arg: row_id})
-        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" '
-                      f'href="{escape(url)}">{escape(self.title)}</a>')
 
 
 class SecuredMixin:

@@ -4,7 +4,8 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin_views.base import CrmModelView, PostRowAction, format_bool, format_datetime
+from admin_views.base import CrmModelView, format_bool, format_datetime
+from admin_views.row_actions import PostRowAction
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services import base_data

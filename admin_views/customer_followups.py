@@ -9,11 +9,12 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from admin_views.base import CrmModelView, PageRowAction, lazy_options
+from admin_views.base import CrmModelView, lazy_options
 from admin_views.customer_forms import follow_up_choices, follow_up_values, local_input
 from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
+from admin_views.row_actions import PageRowAction
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen

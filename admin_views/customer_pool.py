@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from admin_views.base import CrmModelView, PostRowAction, form_id, format_datetime
+from admin_views.base import CrmModelView, form_id, format_datetime
 from admin_views.customer_forms import choice_lists
 from admin_views.customer_list import (
     CUSTOMER_FORMATTERS,
@@ -21,6 +21,7 @@ from admin_views.customer_list import (
 from admin_views.customer_search import CustomerIndexSearchMixin
 from admin_views.input import parse_id, parse_ids
 from admin_views.quick_filters import quick_filters
+from admin_views.row_actions import PostRowAction
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can

@@ -4,7 +4,8 @@ from flask import flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
 
-from admin_views.base import CrmModelView, PostRowAction, format_bool, parse_id
+from admin_views.base import CrmModelView, format_bool, parse_id
+from admin_views.row_actions import PostRowAction
 from admin_views.transactions import committed
 from app.security.permissions import Screen
 from app.services.errors import NotFound

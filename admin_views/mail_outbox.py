@@ -5,7 +5,8 @@ from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual
 from markupsafe import Markup
 
-from admin_views.base import CrmModelView, PostRowAction, format_datetime, parse_id
+from admin_views.base import CrmModelView, format_datetime, parse_id
+from admin_views.row_actions import PostRowAction
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.mail import attachments, outbox

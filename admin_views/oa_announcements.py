@@ -6,9 +6,10 @@ from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_login import current_user
 from wtforms import BooleanField, MultipleFileField, SelectField, StringField, TextAreaField
 
-from admin_views.base import CrmModelView, PageRowAction, PostRowAction, format_datetime, parse_id
+from admin_views.base import CrmModelView, format_datetime, parse_id
 from admin_views.oa_journals import CONFIRM_JS
 from admin_views.rich_text import RICH_TEXT_CSS, RICH_TEXT_JS, RICH_TEXT_WIDGET
+from admin_views.row_actions import PageRowAction, PostRowAction
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen

@@ -10,7 +10,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 
-from admin_views.base import CrmModelView, PageRowAction, PostRowAction, format_datetime, lazy_options, parse_id
+from admin_views.base import CrmModelView, format_datetime, lazy_options, parse_id
+from admin_views.row_actions import PageRowAction, PostRowAction
 from admin_views.transactions import committed
 from app.extensions import db
 from app.security.permissions import Screen, can

@@ -10,9 +10,10 @@ from flask_login import current_user
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from admin_views.base import CrmModelView, PageRowAction, PostRowAction, format_datetime
+from admin_views.base import CrmModelView, format_datetime
 from admin_views.order_tabs import order_tabs
 from admin_views.rich_text import RICH_TEXT_CSS, StaticUrl
+from admin_views.row_actions import PageRowAction, PostRowAction
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.orders import print_preview, printing
 from app.services.orders.screens import PRINT_TEMPLATE

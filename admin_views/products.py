@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from admin_views.base import CrmModelView, PostRowAction, format_datetime, lazy_options, parse_id
+from admin_views.base import CrmModelView, format_datetime, lazy_options, parse_id
 from admin_views.base_data import CRUD, NAME_RULES, ReferencedRowMixin, TreeListMixin, _sort_rules
+from admin_views.row_actions import PostRowAction
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services import base_data, products

@@ -8,11 +8,11 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import and_, func, or_, select
 
-from admin_views.base import PostRowAction
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
 from admin_views.orders import OrderListView, customer_url, yuan
 from admin_views.orders_pages import parse_lines, parse_local_datetime
+from admin_views.row_actions import PostRowAction
 from admin_views.transactions import committed
 from admin_views.workflow import state_labels, step_buttons
 from app.extensions import db

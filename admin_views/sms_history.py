@@ -6,7 +6,8 @@ from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual,
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from admin_views.base import CrmModelView, PostRowAction, lazy_options, parse_id
+from admin_views.base import CrmModelView, lazy_options, parse_id
+from admin_views.row_actions import PostRowAction
 from app.extensions import db
 from app.security.permissions import Screen
 from app.services.sms import sending
