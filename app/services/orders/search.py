@@ -1,0 +1,92 @@
+"""收货人 search of the order lists: the receiver's name contains the term, answered by a token index.
+
+sales_order_search_tokens holds every character and character bigram of each order's receiver name
+(lower case). A term of one character (a surname such as 王) is one equality lookup on the index's
+primary key; a longer term is looked up by its rarest bigram, counted up to a cap, and confirmed
+with LIKE (the machinery of app/services/search_tokens.py, shared with the customer search). The
+order services write the rows in the same transaction as the order (create, edit, delete).
+"""
+
+from sqlalchemy import and_, false, func, select
+
+from app.extensions import db
+from app.services.search_tokens import capped_count, drop_tokens, escape_like, sync_tokens
+from models.orders import SalesOrder, SalesOrderSearchToken
+
+COUNT_CAP = 150_000  # a bigram rarer than this drives the lookup; counting stops here
+TERM_CHARS = 50  # as long as a receiver name may be
+
+
+def tokens_for(name: str | None) -> set[str]:
+    """Characters and bigrams of each whitespace-separated word of the name, lower case."""
+    tokens: set[str] = set()
+    for word in (name or "").lower().split():
+        tokens.update(word)
+        tokens.update(word[i:i + 2] for i in range(len(word) - 1))
+    return tokens
+
+
+def current_tokens(order: SalesOrder) -> set[str]:
+    """The tokens the index holds for the order as it is now (call before changing it)."""
+    return tokens_for(order.receiver_name) if order.id is not None else set()
+
+
+def reindex(order: SalesOrder, old_tokens: set[str] | None) -> None:
+    """Bring the (flushed) order's rows in line with its receiver name; old_tokens as current_tokens gave."""
+    sync_tokens(SalesOrderSearchToken.order_id, order.id, old_tokens, tokens_for(order.receiver_name))
+
+
+def drop(order: SalesOrder) -> None:
+    drop_tokens(SalesOrderSearchToken.order_id, order.id, current_tokens(order))
+
+
+def index_rows(orders) -> list[dict]:
+    """Token rows for bulk loads, from (order id, receiver name) pairs."""
+    return [{"token": token, "order_id": order_id} for order_id, name in orders for token in sorted(tokens_for(name))]
+
+
+def receiver_lookup(term: str):
+    """(matches, driving) for a term: how many orders hold its rarest token (capped, and only 0 or 1 for a
+    term of one token; 0 means none can match) and the subquery of their ids; None for an empty term."""
+    term = term.lower()[:TERM_CHARS]
+    tokens = sorted(tokens_for(term)) if len(term) == 1 else sorted({term[i:i + 2] for i in range(len(term) - 1)})
+    best: tuple[int, str] | None = None
+    for token in tokens:
+        # Only a rarer token can win; a single token only needs to exist (counting to 1 tells).
+        cap = max(best[0], 1) if best is not None else (COUNT_CAP if len(tokens) > 1 else 1)
+        count = capped_count(SalesOrderSearchToken.order_id, SalesOrderSearchToken.token == token, cap)
+        if count == 0:
+            return 0, None
+        if best is None or count < best[0]:
+            best = (count, token)
+    if best is None:
+        return None
+    return best[0], select(SalesOrderSearchToken.order_id).where(SalesOrderSearchToken.token == best[1])
+
+
+def receiver_condition(term: str, newest_first_scan: bool = False):
+    """Orders whose 收货人 contains the term (case-insensitive), or None for an empty term.
+
+    newest_first_scan: the matches are dense enough that reading the list's own index newest first
+    finds the page sooner than fetching and sorting every match. The order id is then written as
+    `id + 0`, which no index serves (the usual way to tell SQLite's planner so), and the ids of the
+    matches are probed as a set.
+    """
+    term = term.strip().lower()[:TERM_CHARS]
+    found = receiver_lookup(term)
+    if found is None:
+        return None
+    matches, driving = found
+    if not matches:
+        return false()
+    key = SalesOrder.id + 0 if newest_first_scan else SalesOrder.id
+    condition = key.in_(driving)
+    if len(term) > 1:
+        pattern = f"%{escape_like(term)}%"
+        condition = and_(condition, func.lower(SalesOrder.receiver_name).like(pattern, escape="\\"))
+    return condition
+
+
+def highest_order_id() -> int:
+    """About how many orders there are (ids are not reused), read from the primary key's end."""
+    return db.session.scalar(select(func.max(SalesOrder.id))) or 0
