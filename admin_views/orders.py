@@ -13,7 +13,7 @@ from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
 from admin_views.base import CrmModelView, lazy_options
@@ -180,11 +180,8 @@ class OrderListView(WorkflowListMixin, CrmModelView):
         return super().get_count_query().filter(*self.base_conditions())
 
     def search_condition(self, term: str, newest_first_scan: bool = False):
-        """订单号 starting with the term (a B-tree range) or 收货人 containing it (the order search index)."""
-        term = term.strip()
-        number = and_(SalesOrder.number >= term.upper(), SalesOrder.number < term.upper() + "\uffff")
-        receiver = order_search.receiver_condition(term, newest_first_scan)
-        return number if receiver is None else or_(number, receiver)
+        """订单号 starting with the term or 收货人 containing it (the order search index)."""
+        return order_search.search_condition(term, newest_first_scan)
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         scan = g.get("order_search_scan", False)

@@ -7,7 +7,7 @@ with LIKE (the machinery of app/services/search_tokens.py, shared with the custo
 order services write the rows in the same transaction as the order (create, edit, delete).
 """
 
-from sqlalchemy import and_, false, func, select
+from sqlalchemy import func, select, union_all
 
 from app.extensions import db
 from app.services.search_tokens import capped_count, drop_tokens, escape_like, sync_tokens
@@ -64,27 +64,33 @@ def receiver_lookup(term: str):
     return best[0], select(SalesOrderSearchToken.order_id).where(SalesOrderSearchToken.token == best[1])
 
 
-def receiver_condition(term: str, newest_first_scan: bool = False):
-    """Orders whose 收货人 contains the term (case-insensitive), or None for an empty term.
+def search_condition(term: str, newest_first_scan: bool = False):
+    """Orders whose 订单号 starts with the term or whose 收货人 contains it (case-insensitive); None for no term.
 
-    newest_first_scan: the matches are dense enough that reading the list's own index newest first
-    finds the page sooner than fetching and sorting every match. The order id is then written as
-    `id + 0`, which no index serves (the usual way to tell SQLite's planner so), and the ids of the
-    matches are probed as a set.
+    Both are one set of order ids (a UNION), so the database looks it up once: an OR of an indexed range and
+    an IN subquery makes PostgreSQL filter every order against the subquery instead.
+    newest_first_scan: the matches are dense enough that reading the list's own index newest first finds
+    the page sooner than fetching and sorting every match. The order id is then written as `id + 0`,
+    which no index serves (the usual way to tell SQLite's planner so), and the ids are probed as a set.
     """
-    term = term.strip().lower()[:TERM_CHARS]
-    found = receiver_lookup(term)
-    if found is None:
+    term = term.strip()
+    if not term:
         return None
-    matches, driving = found
-    if not matches:
-        return false()
-    key = SalesOrder.id + 0 if newest_first_scan else SalesOrder.id
-    condition = key.in_(driving)
-    if len(term) > 1:
-        pattern = f"%{escape_like(term)}%"
-        condition = and_(condition, func.lower(SalesOrder.receiver_name).like(pattern, escape="\\"))
-    return condition
+    upper = term.upper()
+    ids = [select(SalesOrder.id).where(SalesOrder.number >= upper, SalesOrder.number < upper + "\uffff")]
+    found = receiver_lookup(term.lower()[:TERM_CHARS])
+    if found is not None and found[0]:
+        receiver = found[1]
+        if len(term) > 1:
+            pattern = f"%{escape_like(term.lower()[:TERM_CHARS])}%"
+            receiver = (select(SalesOrder.id).where(SalesOrder.id.in_(found[1]),
+                                                    func.lower(SalesOrder.receiver_name).like(pattern, escape="\\")))
+        ids.append(receiver)
+    # SQLite only: for `id + 0` PostgreSQL ran the subquery once per order read (4.7 s at 1M orders); there the
+    # plain semi-join is used.
+    scan = newest_first_scan and db.session.connection().dialect.name == "sqlite"
+    key = SalesOrder.id + 0 if scan else SalesOrder.id
+    return key.in_(union_all(*ids)) if len(ids) > 1 else key.in_(ids[0])
 
 
 def highest_order_id() -> int:
