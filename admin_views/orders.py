@@ -7,24 +7,26 @@ admin_views/order_filters.py and 订单综合查询 in admin_views/orders_query.
 
 from decimal import Decimal
 
-from flask import abort, g, redirect, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
 from admin_views.base import CrmModelView, lazy_options
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.order_filters import StatusFilter, _logistics_choices
 from admin_views.order_tabs import order_tabs
+from admin_views.paging import COUNT_CAP
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.scope import visible_owner_ids
 from app.services import money
 from app.services.orders import orders as order_service
+from app.services.orders import search as order_search
 from app.services.orders import sums as order_sums
 from app.services.orders.screens import ORDER
 from app.services.orders.workflow import ORDER_FLOW
@@ -178,40 +180,57 @@ class OrderListView(WorkflowListMixin, CrmModelView):
     def get_count_query(self):
         return super().get_count_query().filter(*self.base_conditions())
 
-    def search_condition(self, term: str):
-        term = term.strip()
-        upper = term + "\uffff"
-        return or_(and_(SalesOrder.number >= term.upper(), SalesOrder.number < term.upper() + "\uffff"),
-                   and_(SalesOrder.receiver_name >= term, SalesOrder.receiver_name < upper))
+    def search_condition(self, term: str, newest_first_scan: bool = False):
+        """订单号 starting with the term or 收货人 containing it (the order search index)."""
+        return order_search.search_condition(term, newest_first_scan)
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
+        scan = g.get("order_search_scan", False)
         for term in search.split():
-            query = query.filter(self.search_condition(term))
+            query = query.filter(self.search_condition(term, scan))
             if count_query is not None:
                 count_query = count_query.filter(self.search_condition(term))
         return query, count_query, joins, count_joins
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        result = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
         if execute:
-            g.order_list_sums = self.sums(search, filters)  # per request: the view object is shared
-        return result
+            # The sums row first: when it reads every matching order anyway, it counts them too (the pager's
+            # total, capped as every list's) and tells whether the page is found sooner newest first.
+            sums, count = self.sums_and_count(search, filters)
+            g.order_list_sums = sums  # per request: the view object is shared
+            if count is not None:
+                if self.show_list_total and request.endpoint == f"{self.endpoint}.index_view":
+                    g.crm_list_total = (min(count, COUNT_CAP), count <= COUNT_CAP)
+                if search and sort_column is None:
+                    g.order_search_scan = self.scan_newest_first(count, page or 0, page_size or self.page_size)
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
+    @staticmethod
+    def scan_newest_first(matches: int, page: int, page_size: int) -> bool:
+        """Reading newest first stops after about (page + 1) x page_size x orders / matches rows; fetching and
+        sorting every match costs about `matches` lookups: the cheaper one wins."""
+        return (page + 1) * page_size * order_search.highest_order_id() < matches * matches
 
     def sums(self, search, filters) -> dict[str, Decimal]:
-        """订单金额汇总 of the current filter: daily buckets when they can answer it, else one aggregate."""
+        return self.sums_and_count(search, filters)[0]
+
+    def sums_and_count(self, search, filters) -> tuple[dict[str, Decimal], int | None]:
+        """订单金额汇总 of the current filter: daily buckets when they can answer it (no count then), else one
+        aggregate that counts the matching orders as well."""
         fast = self.bucket_sums(search, filters)
         if fast is not None:
-            return fast
-        statement = select(*[func.coalesce(func.sum(getattr(SalesOrder, c)), 0) for c in SUM_COLUMNS]).select_from(
-            SalesOrder).where(*self.base_conditions())
+            return fast, None
+        statement = select(func.count(), *[func.coalesce(func.sum(getattr(SalesOrder, c)), 0)
+                                           for c in SUM_COLUMNS]).select_from(SalesOrder).where(*self.base_conditions())
         statement = self._scoped(statement)
         for term in (search or "").split():
             statement = statement.where(self.search_condition(term))
         for index, _name, value in filters or ():
             flt = self._filters[index]
             statement = flt.apply(statement, flt.clean(value))
-        row = db.session.execute(statement).one()
-        return {name: Decimal(value).quantize(Decimal("0.01")) for name, value in zip(SUM_COLUMNS, row, strict=True)}
+        count, *row = db.session.execute(statement).one()
+        return {name: Decimal(value).quantize(Decimal("0.01")) for name, value in zip(SUM_COLUMNS, row, strict=True)}, \
+            count
 
     def bucket_sums(self, search, filters) -> dict[str, Decimal] | None:
         """Only statuses and whole 下单日期 days, for a user who sees every order: read OrderDailySum."""

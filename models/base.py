@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, String
+from sqlalchemy import DateTime, Numeric, String, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -30,3 +30,10 @@ class SortedMixin:
 
 
 __all__ = ["db", "Money", "Decimal", "String", "utcnow", "TimestampMixin", "SortedMixin"]
+
+
+# The token column of the search indexes: a binary collation so the B-tree orders tokens by code point on every
+# database (NVARCHAR on SQL Server, whose VARCHAR under a Latin1 collation cannot hold Chinese characters).
+SEARCH_TOKEN = (String(40)
+                .with_variant(String(40, collation="C"), "postgresql")
+                .with_variant(Unicode(40, collation="Latin1_General_100_BIN2"), "mssql"))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from models.accounts import Employee
-from models.base import utcnow
+from models.base import SEARCH_TOKEN, utcnow
 from models.base_data import ContactMethod, CustomerCategory, CustomerSource
 
 
@@ -206,6 +206,8 @@ class FollowUp(db.Model):
     __table_args__ = (
         Index("ix_follow_ups_customer_id_contacted_at", "customer_id", "contacted_at"),
         Index("ix_follow_ups_due", "appointment_open", "next_contact_at"),
+        # 联系记录 of a 销售员 or a 经理 (scope by 联系客服), newest first: page 1 from the index, not a sort of all.
+        Index("ix_follow_ups_employee_id_contacted_at", "employee_id", "contacted_at"),
         {"info": {"owned": True, "label": "联系记录"}},
     )
 
@@ -368,11 +370,7 @@ class PoolCategory(db.Model):
                                              primary_key=True)
 
 
-# Binary collation so the B-tree orders tokens by code point on every database (NVARCHAR on SQL Server,
-# whose VARCHAR under a Latin1 collation cannot hold Chinese characters).
-_TOKEN = (String(40)
-          .with_variant(String(40, collation="C"), "postgresql")
-          .with_variant(Unicode(40, collation="Latin1_General_100_BIN2"), "mssql"))
+_TOKEN = SEARCH_TOKEN
 
 
 class CustomerSearchToken(db.Model):

@@ -4,11 +4,11 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Numeric, String, Unicode
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Integer, Numeric, String, Unicode
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from models.base import Money, TimestampMixin, utcnow
+from models.base import SEARCH_TOKEN, Money, TimestampMixin, utcnow
 
 Quantity = Numeric(18, 3)
 ZERO = Decimal("0.00")
@@ -196,3 +196,20 @@ class OrderDailySum(db.Model):
     paid: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
     freight: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
     debt: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+
+
+class SalesOrderSearchToken(db.Model):
+    """收货人 search index: (token, order_id) for every character and character bigram of the receiver's name.
+
+    Receiver names are short (2-4 characters), so unlike the customer index this one also holds each
+    character: a one-character term (a surname) is one equality lookup on the primary key, with no
+    vocabulary to read. Written with the order in the same transaction (app/services/orders/search.py);
+    no foreign key and no second index, as customer_search_tokens.
+    """
+
+    __tablename__ = "sales_order_search_tokens"
+    __table_args__ = {"info": {"owned": True, "label": "订单检索索引", "init_group": "订单信息"},
+                      "sqlite_with_rowid": False}
+
+    token: Mapped[str] = mapped_column(SEARCH_TOKEN, primary_key=True)
+    order_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -1,22 +1,32 @@
 """Order lists and 订单综合查询 with the 订单金额汇总 sums row, at a given number of orders (SQLite, WAL).
 
+    python -m tests.perf.bench_orders 1000000 [workdir]   # or BENCH_ONLY=orders make bench
+
 Each case is a real request through the logged-in test client: query, sums row and page rendering.
+Given a workdir, the SQLite database is built there once (bench.db) and reused by later runs, which
+first bring it to the newest migration; BENCH_DATABASE_URL (PostgreSQL) is reused the same way when
+it already holds the orders. Timings are medians and p95 of wall time, plus the process's CPU time
+per request, which the load of other work on the machine does not inflate.
 """
 
 import os
 import random
+import statistics
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from flask_migrate import upgrade
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
 from app.services.demo import DemoBuilder
+from app.services.orders import search as order_search
 from app.services.orders import sums
 from models.accounts import Employee, Role
 from models.customers import Customer
-from models.orders import OrderStatus, SalesOrder, SalesOrderLine
+from models.orders import OrderStatus, SalesOrder, SalesOrderLine, SalesOrderSearchToken
 from models.products import Product
 from tests.conftest import build_schema, make_test_app, reset_data
 from tests.perf.harness import bench_app, line, logged_in_client, measure
@@ -73,6 +83,8 @@ def build(scale: int, rng: random.Random) -> None:
                           "subtotal": payable})
         db.session.execute(insert(SalesOrder), orders)
         db.session.execute(insert(SalesOrderLine), lines)
+        db.session.execute(insert(SalesOrderSearchToken),
+                           order_search.index_rows((o["id"], o["receiver_name"]) for o in orders))
         db.session.commit()
     sums.rebuild()
     db.session.commit()
@@ -95,22 +107,55 @@ def _filter_url(app, endpoint: str, **values) -> str:
     return f"/{endpoint.replace('_', '-')}/?" + "&".join(args)
 
 
-def _app():
-    """SQLite by default; BENCH_DATABASE_URL (an empty PostgreSQL database) runs the same cases there."""
+def _holds_orders(app, scale: int) -> bool:
+    """Whether the database was built by an earlier run (then it is brought to the newest migration)."""
+    with app.app_context():
+        try:
+            built = db.session.scalar(select(func.count()).select_from(SalesOrder)) >= scale
+        except (OperationalError, ProgrammingError):
+            built = False
+        db.session.rollback()
+        if built:
+            upgrade()
+        return built
+
+
+def _app(scale: int, workdir: str | None):
+    """SQLite by default (in workdir when given); BENCH_DATABASE_URL (PostgreSQL) runs the same cases there.
+
+    Returns (app, backend, reused).
+    """
     url = os.environ.get("BENCH_DATABASE_URL")
+    if not url and not workdir:
+        return bench_app("orders"), "SQLite, WAL", False
+    backend = url.split("+")[0].split(":")[0] if url else f"SQLite, WAL, {workdir}"
     if not url:
-        return bench_app("orders"), "SQLite, WAL"
+        os.makedirs(workdir, exist_ok=True)
+        url = f"sqlite:///{os.path.join(workdir, 'bench.db')}"
     app = make_test_app(url)
+    if _holds_orders(app, scale):
+        return app, backend, True
     build_schema(app)
     reset_data(app)
-    return app, url.split("+")[0].split(":")[0]
+    return app, backend, False
 
 
-def run(scale: int = 1_000_000) -> list[str]:
-    app, backend = _app()
+def _cpu_ms(client, url: str, repeat: int = 15) -> float:
+    """Median CPU time of this process per request (ms): what the machine's load does not inflate."""
+    samples = []
+    for _ in range(repeat):
+        started = time.process_time()
+        client.get(url)
+        samples.append((time.process_time() - started) * 1000)
+    return statistics.median(samples)
+
+
+def run(scale: int = 1_000_000, workdir: str | None = None) -> list[str]:
+    app, backend, reused = _app(scale, workdir)
     with app.app_context():
         started = time.perf_counter()
-        build(scale, random.Random(2026))
+        if not reused:
+            build(scale, random.Random(2026))
         build_seconds = time.perf_counter() - started
         sample, receiver = db.session.execute(select(SalesOrder.number, SalesOrder.receiver_name)
                                               .order_by(SalesOrder.id.desc()).limit(1)).one()
@@ -134,15 +179,22 @@ def run(scale: int = 1_000_000) -> list[str]:
             ("订单打印: 客户名称 search", "/order-print/?q=客户12345有限公司"),
             ("订单打印: number search", f"/order-print/?q={sample[:12]}"),
         ]
-    lines = [f"orders: {scale:,} orders built in {build_seconds:.1f} s ({backend}); every page includes the sums row"]
+    built = "reused" if reused else f"built in {build_seconds:.1f} s"
+    lines = [f"orders: {scale:,} orders {built} ({backend}); every page includes the sums row",
+             f"load average before: {_load()}"]
     with app.app_context():
         for label, url in cases:
-            lines.append(line(label, measure(client, url, repeat=15)))
+            lines.append(f"{line(label, measure(client, url, repeat=15))}   cpu {_cpu_ms(client, url):6.1f} ms")
+    lines.append(f"load average after: {_load()}")
     return lines
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
     import sys
 
-    for text in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000):
+    for text in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, sys.argv[2] if len(sys.argv) > 2 else None):
         print(text)

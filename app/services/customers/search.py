@@ -15,11 +15,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pypinyin.seg.mmseg import seg
-from sqlalchemy import and_, delete, false, func, insert, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from app.extensions import db
 from app.services.customers.vocabulary import remember_tokens
 from app.services.pinyin import initials
+from app.services.search_tokens import capped_count, sync_tokens
+from app.services.search_tokens import drop_tokens as drop_record_tokens
+from app.services.search_tokens import escape_like as _escape_like
 from models.accounts import Employee
 from models.customers import Customer, CustomerSearchToken, CustomerSearchVocabulary
 
@@ -105,42 +108,21 @@ def current_tokens(customer: Customer) -> set[str]:
 
 
 def reindex(customer: Customer, old_tokens: set[str] | None = None) -> None:
-    """Bring the customer's tokens in line with its (flushed) values.
-
-    The token table has no foreign key and no customer_id index (each would make every bulk
-    insert and every B-tree bigger); rows are found by their exact primary key instead, from
-    the tokens the customer had before the change.
-    """
-    new = current_tokens(customer)
-    old = old_tokens or set()
-    gone = sorted(old - new)
-    for start in range(0, len(gone), 500):
-        db.session.execute(delete(CustomerSearchToken).where(CustomerSearchToken.customer_id == customer.id,
-                                                             CustomerSearchToken.token.in_(gone[start:start + 500])))
-    added = sorted(new - old)
+    """Bring the customer's tokens in line with its (flushed) values (see app/services/search_tokens.py)."""
+    added = sync_tokens(CustomerSearchToken.customer_id, customer.id, old_tokens, current_tokens(customer))
     if added:
-        existing = set(db.session.scalars(select(CustomerSearchToken.token).where(
-            CustomerSearchToken.customer_id == customer.id, CustomerSearchToken.token.in_(added)))) if old_tokens is None \
-            else set()
-        rows = [{"token": token, "customer_id": customer.id} for token in added if token not in existing]
-        if rows:
-            db.session.execute(insert(CustomerSearchToken), rows)
-            remember_tokens(db.session.connection(), [row["token"] for row in rows])
+        remember_tokens(db.session.connection(), added)
 
 
 def drop_tokens(customers: Iterable[Customer]) -> None:
     """Remove the tokens of customers about to be deleted."""
     for customer in customers:
-        tokens = sorted(current_tokens(customer))
-        for start in range(0, len(tokens), 500):
-            db.session.execute(delete(CustomerSearchToken).where(
-                CustomerSearchToken.customer_id == customer.id, CustomerSearchToken.token.in_(tokens[start:start + 500])))
+        drop_record_tokens(CustomerSearchToken.customer_id, customer.id, current_tokens(customer))
 
 
 def _capped_count(lookup, cap: int = COUNT_CAP) -> int:
     """Index rows matching lookup (a condition on the token), counted up to cap."""
-    inner = select(CustomerSearchToken.customer_id).where(lookup).limit(cap)
-    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    return capped_count(CustomerSearchToken.customer_id, lookup, cap)
 
 
 def _query_tokens(term: str) -> set[str]:
@@ -178,10 +160,6 @@ def _lookups(term: str) -> list:
             return []
         return [CustomerSearchToken.token.in_(tokens) if tokens else None]
     return [CustomerSearchToken.token == token for token in _query_tokens(term)]
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _confirm(term: str):

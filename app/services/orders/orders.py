@@ -12,7 +12,7 @@ from app.security.scope import can_see_owner
 from app.services.customers.visibility import may_place_orders_for
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.numbering import next_number, provisional_number
-from app.services.orders import sums
+from app.services.orders import search, sums
 from app.services.orders.lines import LineInput, fill_line, price_lines
 from app.services.orders.totals import order_totals, parse_amount
 from app.services.orders.workflow import ORDER_FLOW, SCOPE_MODULE, ensure_access, log
@@ -140,6 +140,7 @@ def create_order(data: OrderInput, actor, *, is_return: bool = False, original_o
     fill_order(order, data, actor, sellable_only=sellable_only)
     db.session.add(order)
     db.session.flush()
+    search.reindex(order, set())
     log(order, actor, "退货登记" if is_return else "提交订单", None, OrderStatus.PENDING, note)
     approvers = approvers_to_notify(order, actor)
     # Every create updates the same two rows, the day's number counter and its 订单金额汇总 bucket; their locks
@@ -159,12 +160,14 @@ def update_order(order: SalesOrder, data: OrderInput, actor) -> SalesOrder:
     if not ORDER_FLOW.allows("edit", order):
         raise ValidationFailed(f"订单 {order.number} 当前状态为“{order.status_label}”，审核通过后的订单不能修改")
     before = sums.snapshot(order.id, lock=True)
+    old_tokens = search.current_tokens(order)
     if str(data.customer_id) != str(order.customer_id):
         visible_customer(data.customer_id, actor)
         order.customer_id = int(data.customer_id)
     fill_order(order, data, actor, sellable_only=not order.is_return)
     order.updated_at = utcnow()
     db.session.flush()
+    search.reindex(order, old_tokens)
     sums.move(before, sums.snapshot(order.id))
     log(order, actor, "修改订单", order.status, order.status)
     db.session.flush()
@@ -191,6 +194,7 @@ def before_delete(order: SalesOrder, actor) -> None:
     ensure_deletable(order, actor)
     db.session.flush()
     sums.add(sums.snapshot(order.id, lock=True), -1)
+    search.drop(order)
 
 
 def delete_order(order: SalesOrder, actor) -> None:
