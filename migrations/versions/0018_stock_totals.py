@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018_stock_totals'
-down_revision = '0016_ticket_list_indexes'
+down_revision = '0017_order_search_tokens'
 branch_labels = None
 depends_on = None
 
