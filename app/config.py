@@ -82,6 +82,7 @@ def load_config() -> dict:
         "BACKUP_KEEP_MONTHLY": int(os.environ.get("BACKUP_KEEP_MONTHLY", "6")),
         # Backups of at most this many rows also carry a SHA-256 of every table's rows in their manifest.
         "BACKUP_DIGEST_ROW_LIMIT": int(os.environ.get("BACKUP_DIGEST_ROW_LIMIT", "500000")),
+        "BACKUP_NICE": int(os.environ.get("BACKUP_NICE", "10")),
         "LIST_PAGE_SIZE": 20,
         "EXPORT_INLINE_LIMIT": 5000,
         "DEBUG": _bool("FLASK_DEBUG"),

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,6 +91,29 @@ class LocalStorage:
             Path(tmp).unlink(missing_ok=True)
             raise
         return self.stat(key)
+
+    @contextmanager
+    def staged(self, key: str) -> Iterator[Path]:
+        """A private file beside key's place to write into; on success it is synced once and renamed into
+        place, on failure removed (a reader never sees a half-written object)."""
+        target = self._path(key)
+        self._make_dirs(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        os.close(fd)
+        try:
+            yield Path(tmp)
+            os.chmod(tmp, 0o600)
+            with open(tmp, "rb+") as written:
+                os.fsync(written.fileno())
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    @contextmanager
+    def open_write(self, key: str) -> Iterator[BinaryIO]:
+        """A binary file to write key's content into, stored when the block ends without an error."""
+        with self.staged(key) as path, open(path, "wb") as out:
+            yield out
 
     def get(self, key: str) -> bytes:
         with self.open(key) as fh:
@@ -169,6 +193,38 @@ class S3Storage:
             self.client.upload_fileobj(source, self.bucket, self._name(key))
         return self.stat(key)
 
+    @contextmanager
+    def open_write(self, key: str) -> Iterator[BinaryIO]:
+        """A binary stream uploaded while it is written (multipart, nothing kept on the local disk); the
+        object exists only when the block ends without an error."""
+        reader, writer = _Pipe.pair()
+        failures: list[BaseException] = []
+
+        def upload():
+            try:
+                self.client.upload_fileobj(reader, self.bucket, self._name(key))
+            except BaseException as exc:  # noqa: BLE001  (raised in the writing thread below)
+                failures.append(exc)
+            finally:
+                reader.close()
+
+        thread = threading.Thread(target=upload, name=f"upload-{key}", daemon=True)
+        thread.start()
+        try:
+            yield writer
+        except BaseException:
+            reader.aborted = True  # the upload fails instead of storing a truncated object
+            writer.close()
+            thread.join()
+            raise
+        try:
+            writer.close()
+        except BrokenPipeError:
+            pass  # the upload stopped early: its own error is raised below
+        thread.join()
+        if failures:
+            raise StorageError(f"upload of {key} failed: {failures[0]!r}") from failures[0]
+
     def get(self, key: str) -> bytes:
         with self.open(key) as fh:
             return fh.read()
@@ -224,6 +280,53 @@ class S3Storage:
                 found.append(StoredObject(item["Key"][len(self.prefix):], item["Size"],
                                           item["LastModified"].astimezone(UTC).replace(tzinfo=None)))
         return sorted(found, key=lambda o: o.key)
+
+
+class _Pipe:
+    """One end of an OS pipe: the writing end counts what it wrote (tell), the reading end fails instead of
+    ending normally once the writer gave up (aborted)."""
+
+    def __init__(self, fd: int, mode: str):
+        self.file, self.written, self.aborted = os.fdopen(fd, mode, buffering=0), 0, False
+
+    @classmethod
+    def pair(cls) -> tuple["_Pipe", "_Pipe"]:
+        read_fd, write_fd = os.pipe()
+        return cls(read_fd, "rb"), cls(write_fd, "wb")
+
+    def read(self, size: int = -1) -> bytes:
+        chunks, wanted = [], size if size >= 0 else 1 << 62
+        while wanted > 0:
+            chunk = self.file.read(min(wanted, 1 << 20))
+            if not chunk:
+                if self.aborted:
+                    raise OSError("the upload was cancelled")
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        return b"".join(chunks)
+
+    def write(self, data) -> int:
+        view = memoryview(data)
+        while view:
+            view = view[self.file.write(view):]
+        self.written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.written
+
+    def readable(self) -> bool:
+        return self.file.readable()
+
+    def seekable(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.file.close()
 
 
 Storage = LocalStorage | S3Storage

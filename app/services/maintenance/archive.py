@@ -1,11 +1,14 @@
 """The backup archive: a tar file `<yyyymmddHHMMSS>.bak` holding the database, the uploaded files and a
 manifest (app version, Alembic revision, database kind, row counts per table, SHA-256 of every member).
 
-The manifest is the last member, so the archive is written in one pass, hashing each member as it
-goes in; reading checks every member against it. Only regular files with plain relative names are
-accepted, so a crafted archive can neither escape the extraction folder nor smuggle in links.
+The manifest is the last member, so the archive is written in one pass straight into its final place (a
+local file or an upload stream), hashing each member as it goes in; a database copy already in that place
+is not copied again, the tar header is put in front of it (wrap_in_place). Reading checks every member
+against the manifest. Only regular files with plain relative names are accepted, so a
+crafted archive can neither escape the extraction folder nor smuggle in links.
 """
 
+import ctypes
 import hashlib
 import io
 import json
@@ -20,6 +23,7 @@ MANIFEST = "manifest.json"
 FORMAT = "xingzhu-backup/1"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 CHUNK = 1024 * 1024
+FALLOC_FL_INSERT_RANGE = 0x20  # linux/falloc.h
 
 
 class _Hashing:
@@ -37,35 +41,112 @@ class _Hashing:
 
 
 def write_archive(target: str, members: list[tuple[str, str]], manifest: dict, progress=None) -> dict:
-    """Write (arcname, path) members and the manifest (completed with their hashes) to target.
+    """Write (arcname, path) members and the manifest (completed with their hashes) to the file target."""
+    with open(target, "wb") as out:
+        return write_stream(out, members, manifest, progress)
+
+
+def write_stream(out, members: list[tuple[str, str]], manifest: dict, progress=None) -> dict:
+    """Write the archive into a binary stream (write and tell only, e.g. an upload); returns the manifest.
 
     progress(bytes_done, bytes_total) is called as the members are copied.
     """
     manifest = dict(manifest, format=FORMAT, members={})
-    total = sum(os.path.getsize(path) for _, path in members) or 1
-    done = [0]
-
-    def advance(count):
-        done[0] += count
-        if progress:
-            progress(done[0], total)
-
-    with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as tar:
-        tar.copybufsize = CHUNK * 4
-        for arcname, path in members:
-            info = tar.gettarinfo(path, arcname=arcname)
-            info.uid = info.gid = 0
-            info.uname = info.gname = ""
-            info.mode = 0o600
-            with open(path, "rb") as raw:
-                hashing = _Hashing(raw, advance)
-                tar.addfile(info, hashing)
-            manifest["members"][arcname] = {"size": info.size, "sha256": hashing.sha.hexdigest()}
-        data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
-        info = tarfile.TarInfo(MANIFEST)
-        info.size, info.mode = len(data), 0o600
-        tar.addfile(info, io.BytesIO(data))
+    advance = _Progress(sum(os.path.getsize(path) for _, path in members), progress)
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        _add_members(tar, members, manifest, advance)
     return manifest
+
+
+def wrap_in_place(path: str, arcname: str, members: list[tuple[str, str]], manifest: dict, progress=None) -> dict:
+    """Turn the file at path (the database copy, already in its final place) into the archive, holding it
+    as member arcname, followed by members and the manifest; returns the manifest.
+
+    The file's content is not copied: a tar header is put in front of it by inserting one block at the
+    start of the file (fallocate FALLOC_FL_INSERT_RANGE, which only moves the file's extents; ext4 and XFS
+    have it). Where the file system cannot, the archive is written as a copy of the file instead.
+    """
+    manifest = dict(manifest, format=FORMAT, members={})
+    size = os.path.getsize(path)
+    advance = _Progress(size + sum(os.path.getsize(p) for _, p in members), progress)
+    sha = hashlib.sha256()
+    with open(path, "rb") as raw:
+        while chunk := raw.read(CHUNK * 4):
+            sha.update(chunk)
+            advance(len(chunk))
+    info = _member_info(arcname, size, int(os.path.getmtime(path)))
+    block = os.statvfs(path).f_bsize
+    header = _header_filling(info, block)
+    with open(path, "r+b") as out:
+        if not _insert_at_start(out.fileno(), len(header)):
+            return _wrap_by_copying(path, arcname, members, manifest, progress)
+        out.write(header)
+        out.seek(len(header) + size)
+        out.write(tarfile.NUL * (-size % tarfile.BLOCKSIZE))
+        manifest["members"][arcname] = {"size": size, "sha256": sha.hexdigest()}
+        with tarfile.TarFile(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            _add_members(tar, members, manifest, advance)
+    return manifest
+
+
+def _wrap_by_copying(path: str, arcname: str, members, manifest: dict, progress) -> dict:
+    copied = f"{path}.member"
+    os.replace(path, copied)
+    try:
+        manifest = {k: v for k, v in manifest.items() if k not in ("format", "members")}
+        return write_archive(path, [(arcname, copied), *members], manifest, progress)
+    finally:
+        os.unlink(copied)
+
+
+def _insert_at_start(fd: int, length: int) -> bool:
+    """Insert length bytes (a multiple of the file system's block size) at the start of the file."""
+    try:
+        fallocate = ctypes.CDLL(None, use_errno=True).fallocate
+    except (OSError, AttributeError):
+        return False  # not Linux
+    fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+    return fallocate(fd, FALLOC_FL_INSERT_RANGE, 0, length) == 0
+
+
+def _header_filling(info: tarfile.TarInfo, block: int) -> bytes:
+    """info's header bytes, padded to a whole number of file system blocks with a pax comment."""
+    for filler in range(2 * block):
+        info.pax_headers = {"comment": "x" * filler}
+        header = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+        if len(header) % block == 0:
+            return header
+    raise ValueError(f"no tar header fills {block}-byte blocks")
+
+
+def _member_info(arcname: str, size: int, mtime: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(arcname)
+    info.size, info.mtime, info.mode = size, mtime, 0o600
+    return info
+
+
+class _Progress:
+    def __init__(self, total: int, progress):
+        self.total, self.done, self.progress = total or 1, 0, progress
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def _add_members(tar: tarfile.TarFile, members, manifest: dict, advance) -> None:
+    tar.copybufsize = CHUNK * 4
+    for arcname, path in members:
+        info = _member_info(arcname, os.path.getsize(path), int(os.path.getmtime(path)))
+        with open(path, "rb") as raw:
+            hashing = _Hashing(raw, advance)
+            tar.addfile(info, hashing)
+        manifest["members"][arcname] = {"size": info.size, "sha256": hashing.sha.hexdigest()}
+    data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    info = tarfile.TarInfo(MANIFEST)
+    info.size, info.mode = len(data), 0o600
+    tar.addfile(info, io.BytesIO(data))
 
 
 @dataclass

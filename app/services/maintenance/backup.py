@@ -61,22 +61,38 @@ def start_backup(kind: str, actor_name: str) -> BackupRecord:
 
 
 def run_backup(name: str) -> BackupRecord:
-    """Snapshot, archive, store, verify; the record ends as 已校验, 无效 or 备份失败 with the reason."""
+    """Snapshot, archive, store, verify; the record ends as 已校验, 无效 or 备份失败 with the reason.
+
+    The archive is written once, into its place in the storage: on a local store the database copy is
+    made right there and wrapped into the archive in place; on S3 the archive is uploaded as it is
+    written (the database copy needs a local file first)."""
     record = catalogue.get(name)
     started = time.perf_counter()
+    store = get_storage()
+    kind = databases.kind_of(db.engine.url)
+    member = archive.DATABASE_MEMBERS.get(kind, "database")
+    phase = {}
     try:
         with work_folder() as folder:
-            manifest, members = _snapshot(record, folder)
-            snapshot_seconds = time.perf_counter() - started
-            target = folder / record.filename
-            manifest = archive.write_archive(str(target), members, manifest,
-                                             lambda done, total: _progress(record, done, total, 60, 80))
-            size = target.stat().st_size
-            get_storage().put(record.key, target, move=True)
+            if hasattr(store, "staged"):
+                with store.staged(record.key) as target:
+                    manifest, uploads = _snapshot(record, target)
+                    phase["snapshot"] = time.perf_counter() - started
+                    manifest = archive.wrap_in_place(str(target), member, uploads, manifest,
+                                                     lambda done, total: _progress(record, done, total, 60, 80))
+                    size = target.stat().st_size
+            else:
+                copy = folder / member
+                manifest, uploads = _snapshot(record, copy)
+                phase["snapshot"] = time.perf_counter() - started
+                with store.open_write(record.key) as out:
+                    manifest = archive.write_stream(out, [(member, str(copy)), *uploads], manifest,
+                                                    lambda done, total: _progress(record, done, total, 60, 80))
+                    size = out.tell()
         catalogue.update(record, state=catalogue.VERIFYING, done=max(record.done, 80), size=size,
                          database_kind=manifest["database_kind"], revision=manifest["revision"],
                          rows=sum(manifest["tables"].values()),
-                         extra={"snapshot_seconds": round(snapshot_seconds, 1),
+                         extra={"snapshot_seconds": round(phase["snapshot"], 1),
                                 "backup_seconds": round(time.perf_counter() - started, 1)})
     except Exception as exc:
         log.exception("backup %s failed", name)
@@ -85,24 +101,23 @@ def run_backup(name: str) -> BackupRecord:
     return verify_backup(record)
 
 
-def _snapshot(record: BackupRecord, folder: Path) -> tuple[dict, list[tuple[str, str]]]:
+def _snapshot(record: BackupRecord, database: Path) -> tuple[dict, list[tuple[str, str]]]:
+    """Copy the database into the file database; returns the manifest (without the members' hashes) and
+    the uploaded files to archive with it."""
     engine = db.engine
     kind = databases.kind_of(engine.url)
     limit = current_app.config.get("BACKUP_DIGEST_ROW_LIMIT", 500_000)
-    database = folder / archive.DATABASE_MEMBERS.get(kind, "database")
     if kind == "sqlite":
-        databases.sqlite_snapshot(databases.database_file(engine.url), str(database),
-                                  lambda done, total: _progress(record, done, total))
-        with databases.scratch_engine(f"sqlite:///{database}") as scratch, scratch.connect() as connection:
-            counts, revision = databases.row_counts(connection), databases.alembic_revision(connection)
-            digests = databases.table_digests(connection) if sum(counts.values()) <= limit else None
+        counts, revision, digests = databases.sqlite_snapshot(
+            databases.database_file(engine.url), str(database), lambda done, total: _progress(record, done, total),
+            limit)
     elif kind == "postgresql":
         counts, digests = databases.pg_snapshot(engine, str(database), limit)
         with engine.connect() as connection:
             revision = databases.alembic_revision(connection)
     else:
         raise MaintenanceError("此数据库请使用数据库自带的备份（SQL Server：BACKUP DATABASE），见说明文档")
-    members = [(archive.DATABASE_MEMBERS[kind], str(database))]
+    members = []
     uploads = Path(current_app.config["UPLOAD_DIR"])
     if uploads.is_dir():
         members += [(f"uploads/{path.relative_to(uploads).as_posix()}", str(path))

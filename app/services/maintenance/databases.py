@@ -7,6 +7,7 @@ too, so dump and manifest describe the same moment. SQL Server: see the README (
 """
 
 import glob
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -20,7 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from app.services.errors import DomainError
 
-BACKUP_PAGES = 2048  # 8 MB per step with 4 KB pages
+BACKUP_PAGES = 16384  # 64 MB per step with 4 KB pages (progress is reported per step)
 
 
 class MaintenanceError(DomainError):
@@ -52,20 +53,25 @@ def row_counts(connection) -> dict[str, int]:
 
 def table_digests(connection) -> dict[str, str]:
     """SHA-256 of every table's rows in primary-key order: equal digests mean equal content."""
-    import hashlib
-
     inspector = inspect(connection)
     digests = {}
     for name in table_names(connection):
         columns = [column["name"] for column in inspector.get_columns(name)]
         order = inspector.get_pk_constraint(name).get("constrained_columns") or columns
-        sql = (f"SELECT {', '.join(quoted(c) for c in columns)} FROM {quoted(name)} "
-               f"ORDER BY {', '.join(quoted(c) for c in order)}")
-        sha = hashlib.sha256()
-        for row in connection.execute(text(sql)).yield_per(5000):
-            sha.update(repr(tuple(_canonical(value) for value in row)).encode())
-        digests[name] = sha.hexdigest()
+        digests[name] = _digest(connection.execute(text(_ordered_select(name, columns, order))).yield_per(5000))
     return digests
+
+
+def _ordered_select(name: str, columns: list[str], order: list[str]) -> str:
+    return (f"SELECT {', '.join(quoted(c) for c in columns)} FROM {quoted(name)} "
+            f"ORDER BY {', '.join(quoted(c) for c in order)}")
+
+
+def _digest(rows) -> str:
+    sha = hashlib.sha256()
+    for row in rows:
+        sha.update(repr(tuple(_canonical(value) for value in row)).encode())
+    return sha.hexdigest()
 
 
 def _canonical(value):
@@ -81,13 +87,26 @@ def alembic_revision(connection) -> str | None:
 
 
 # SQLite -------------------------------------------------------------------------------------------
-def sqlite_snapshot(source_path: str, target_path: str, progress: Callable[[int, int], None]) -> None:
-    """Copy the live database file into target_path as one consistent snapshot."""
+def sqlite_snapshot(source_path: str, target_path: str, progress: Callable[[int, int], None],
+                    digest_limit: int) -> tuple[dict[str, int], str | None, dict | None]:
+    """Copy the live database file into target_path as one consistent snapshot; returns the row counts,
+    the Alembic revision and (for at most digest_limit rows) the table digests of that same snapshot.
+
+    Everything happens inside one read transaction on the live file, so the counts are read from the
+    live file's (cached) pages instead of a second pass over the copy. The copy itself is written without
+    a journal and without syncing: whoever stores it syncs it once, at the end.
+    """
     source = sqlite3.connect(source_path, timeout=30, isolation_level=None)
     target = sqlite3.connect(target_path, isolation_level=None)
     try:
-        source.execute("BEGIN")  # one read transaction: every step copies the same snapshot
-        source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        target.execute("PRAGMA journal_mode=OFF").fetchone()
+        target.execute("PRAGMA synchronous=OFF")
+        source.execute("BEGIN")  # one read transaction: the counts and every backup step see one snapshot
+        counts = sqlite_row_counts(source)
+        revision = None
+        if "alembic_version" in counts:
+            revision = (source.execute("SELECT version_num FROM alembic_version").fetchone() or (None,))[0]
+        digests = sqlite_table_digests(source) if sum(counts.values()) <= digest_limit else None
         source.backup(target, pages=BACKUP_PAGES, progress=lambda status, remaining, total:
                       progress(total - remaining, total), sleep=0)
         source.execute("COMMIT")
@@ -95,6 +114,30 @@ def sqlite_snapshot(source_path: str, target_path: str, progress: Callable[[int,
         target.close()
         source.close()
     _to_rollback_journal(target_path)
+    return counts, revision, digests
+
+
+def _sqlite_tables(connection: sqlite3.Connection) -> list[str]:
+    """The tables SQLAlchemy's inspector lists (SQLite's own sqlite_* tables left out)."""
+    return sorted(name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"))
+
+
+def sqlite_row_counts(connection: sqlite3.Connection) -> dict[str, int]:
+    """row_counts() on a plain sqlite3 connection (one kept inside its own read transaction)."""
+    return {name: connection.execute(f"SELECT COUNT(*) FROM {quoted(name)}").fetchone()[0]
+            for name in _sqlite_tables(connection)}
+
+
+def sqlite_table_digests(connection: sqlite3.Connection) -> dict[str, str]:
+    """table_digests() on a plain sqlite3 connection: the same columns, order and hash."""
+    digests = {}
+    for name in _sqlite_tables(connection):
+        info = [row for row in connection.execute(f"PRAGMA table_xinfo({quoted(name)})") if row[6] != 1]
+        columns = [row[1] for row in info]
+        order = [row[1] for row in sorted((row for row in info if row[5]), key=lambda row: row[5])] or columns
+        digests[name] = _digest(connection.execute(_ordered_select(name, columns, order)))
+    return digests
 
 
 def _to_rollback_journal(path: str) -> None:
