@@ -5,6 +5,11 @@ filters, the dimension's own range and the user's 数据范围. The aggregate gr
 base (one row per record: the group keys and each measure's per-record value); the drill-down adds
 the bar's key condition and the measure's subset to the same base. Sums are computed by the
 database; Python only reads the grouped rows.
+
+When the entity has a rollup (rows per local day and owner, kept in the records' transaction) and the
+report reads nothing else (its dimension, set filters and measures all hold on the rollup), the same
+statements are built on the rollup instead: the aggregate and the drill-down's count and sums line add
+up its rows; the drill-down's records are always the entity's own.
 """
 
 from dataclasses import dataclass, field, replace
@@ -94,8 +99,20 @@ def _needs_customer(report: Report, params: Params) -> bool:
         f.needs_customer and params[f.name] for f in report.filters)
 
 
-def _base(report: Report, params: Params, user, *columns):
-    entity, dimension = report.entity, report.dimension
+def source(report: Report, params: Params):
+    """The entity the report's numbers are added up from: its rollup when the report reads nothing else."""
+    rollup = report.entity.rollup
+    if rollup is None or not report.dimension.on_rollup or _needs_customer(report, params):
+        return report.entity
+    if any(params[f.name] is not None and not f.on_rollup for f in report.filters):
+        return report.entity
+    if any(rollup.measured(x)[0] is None for x in report.measures):
+        return report.entity
+    return rollup
+
+
+def _base(report: Report, params: Params, user, *columns, entity=None):
+    entity, dimension = entity or report.entity, report.dimension
     statement = entity.select_from(*columns, with_customer=_needs_customer(report, params))
     statement = dimension.join(statement, entity)
     for f in report.filters:
@@ -107,9 +124,10 @@ def _base(report: Report, params: Params, user, *columns):
 
 def _grouped(report: Report, params: Params, user):
     """One row per bar: the key columns g0.. and every measure's total, with group-level filters."""
-    keys = report.dimension.columns(report.entity, params)
+    entity = source(report, params)
+    keys = report.dimension.columns(entity, params)
     per_record = _base(report, params, user, *[c.label(f"g{i}") for i, c in enumerate(keys)],
-                       *[x.row_value().label(x.key) for x in report.measures]).subquery("records")
+                       *[x.row_value(entity).label(x.key) for x in report.measures], entity=entity).subquery("records")
     group = [per_record.c[f"g{i}"] for i in range(len(keys))]
     totals = {x.key: x.total(per_record.c[x.key]) for x in report.measures}
     statement = select(*group, *[value.label(key) for key, value in totals.items()]).group_by(*group)
@@ -178,15 +196,15 @@ def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | 
     return Table(rows, total, row_count, page, pages)
 
 
-def _record_conditions(report: Report, params: Params, user, key: Key | None, measure):
+def _record_conditions(report: Report, params: Params, user, key: Key | None, measure, entity):
     conditions = []
     if key is not None:
-        conditions.append(report.dimension.condition(report.entity, params, key))
+        conditions.append(report.dimension.condition(entity, params, key))
     if measure.subset is not None:
-        conditions.append(measure.subset.condition)
+        conditions.append(entity.measured(measure)[1])
     if any(f.group_level and params[f.name] for f in report.filters):
         statement, group, _ = _grouped(report, params, user)
-        (column,) = report.dimension.columns(report.entity, params)
+        (column,) = report.dimension.columns(entity, params)
         conditions.append(column.in_(select(statement.subquery("kept").c[group[0].name])))
     return conditions
 
@@ -201,14 +219,17 @@ def records(report: Report, params: Params, user, key: Key | None, measure_key: 
     measure = report.measure(measure_key) if measure_key else report.chart_measure
     if measure is None:
         raise ValidationFailed("统计项不正确，请从报表上点击进入")
-    conditions = _record_conditions(report, params, user, key, measure)
+    counted = source(report, params)  # the count and sums line: from the rollup when the bar is
     shown = [x for x in siblings(report, measure) if x.value is not None]
-    summary = db.session.execute(_base(report, params, user, func.count(),
-                                       *[func.coalesce(func.sum(x.value), 0) for x in shown]).where(*conditions)).one()
+    summary = db.session.execute(_base(report, params, user, counted.count(),
+                                       *[func.coalesce(func.sum(counted.measured(x)[0]), 0) for x in shown],
+                                       entity=counted)
+                                 .where(*_record_conditions(report, params, user, key, measure, counted))).one()
     count = int(summary[0])
     sums = {x.key: _number(x, v) for x, v in zip(shown, summary[1:], strict=True)}
     pages = max(1, -(-count // page_size))
     entity = report.entity
+    conditions = _record_conditions(report, params, user, key, measure, entity)
     statement = (_base(report, params, user, entity.model).where(*conditions).order_by(*entity.order_by)
                  .limit(page_size).offset((page - 1) * page_size).options(*options))
     rows = db.session.scalars(statement).unique().all()
