@@ -101,6 +101,9 @@ class Customer(db.Model):
         Index("ix_customers_owner_activity", "owner_id", "owner_activity_at"),
         # 客户数量报表 over a 建档时间 range: the grouped columns beside the date, read without the table.
         Index("ix_customers_report", "created_at", "category_id", "owner_id", "source_id", "province"),
+        # 按地区 (one province's cities and districts) and 按行业, with or without the 建档时间 range and 类别.
+        Index("ix_customers_region", "province", "city", "district", "created_at", "category_id"),
+        Index("ix_customers_industry", "industry", "created_at", "category_id"),
         {"info": {"label": "客户", "owner_column": "owner_id"}},
     )
 
@@ -134,7 +137,7 @@ class Customer(db.Model):
     category: Mapped[CustomerCategory | None] = relationship()
     source_id: Mapped[int | None] = mapped_column(ForeignKey("customer_sources.id"), index=True)
     source: Mapped[CustomerSource | None] = relationship()
-    industry: Mapped[str | None] = mapped_column(Unicode(50), index=True)
+    industry: Mapped[str | None] = mapped_column(Unicode(50))
     website: Mapped[str | None] = mapped_column(String(200))
     contract_start: Mapped[date | None] = mapped_column(Date)
     contract_end: Mapped[date | None] = mapped_column(Date, index=True)

@@ -7,7 +7,7 @@ Create Date: 2026-12-02 05:45:00
 统计报表 at a million orders: sales_order_owner_sums (订单金额汇总 per local day, 下单客服, status and
 sales/return, written with sales_order_daily_sums by the order services) for the sales reports keyed by the
 owner or the date, and covering indexes for the reports that still read the records: a customer's orders
-with their amounts, a product's lines, customers by 建档时间 with the grouped columns, 行业, and an employee's
+with their amounts, a product's lines, customers by 建档时间 with the grouped columns, by 省份 / 城市 / 区县 and by 行业, and an employee's
 follow-ups by 联系时间. The new indexes start with the columns of the ones they replace.
 
 The rollup starts empty here; `flask crm rebuild-order-sums` fills it from the orders.
@@ -44,7 +44,8 @@ def upgrade():
     op.drop_index('ix_sales_order_lines_product_id', table_name='sales_order_lines')
     op.create_index('ix_customers_report', 'customers',
                     ['created_at', 'category_id', 'owner_id', 'source_id', 'province'])
-    op.create_index('ix_customers_industry', 'customers', ['industry'])
+    op.create_index('ix_customers_region', 'customers', ['province', 'city', 'district', 'created_at', 'category_id'])
+    op.create_index('ix_customers_industry', 'customers', ['industry', 'created_at', 'category_id'])
     op.create_index('ix_follow_ups_employee_contacted', 'follow_ups', ['employee_id', 'contacted_at'])
     op.drop_index('ix_follow_ups_employee_id', table_name='follow_ups')
 
@@ -53,6 +54,7 @@ def downgrade():
     op.create_index('ix_follow_ups_employee_id', 'follow_ups', ['employee_id'])
     op.drop_index('ix_follow_ups_employee_contacted', table_name='follow_ups')
     op.drop_index('ix_customers_industry', table_name='customers')
+    op.drop_index('ix_customers_region', table_name='customers')
     op.drop_index('ix_customers_report', table_name='customers')
     op.create_index('ix_sales_order_lines_product_id', 'sales_order_lines', ['product_id'])
     op.drop_index('ix_sales_order_lines_product_report', table_name='sales_order_lines')
