@@ -206,8 +206,9 @@ class Buckets(Dimension):
             return self.year_range(entity.rollup)
         column = entity.date_column
         if isinstance(entity, Rollup):  # local days already; buckets emptied by later changes do not count
-            low, high = db.session.execute(entity.select_from(func.min(column), func.max(column))
-                                           .where(entity.count_column != 0)).one()
+            kept = entity.select_from(column).where(entity.count_column != 0).limit(1)
+            low = db.session.scalar(kept.order_by(column))  # the first day key of the primary key
+            high = db.session.scalar(kept.order_by(column.desc()))
             return (None, None) if low is None else (low.year, min(high.year, 2999))
         low = db.session.scalar(entity.select_from(func.min(column)))
         high = db.session.scalar(entity.select_from(func.max(column)))

@@ -111,23 +111,31 @@ def source(report: Report, params: Params):
     return rollup
 
 
-def _base(report: Report, params: Params, user, *columns, entity=None):
+def _base(report: Report, params: Params, user, *columns, entity=None, key: Key | None = None):
+    """The records (or rollup rows) the report counts; with `key`, only that bar's: its condition then
+    stands in for the dimension's range, which holds it (a second range on the same column would make
+    SQLite walk the wider one)."""
     entity, dimension = entity or report.entity, report.dimension
     statement = entity.select_from(*columns, with_customer=_needs_customer(report, params))
     statement = dimension.join(statement, entity)
     for f in report.filters:
         if not f.group_level:
             statement = statement.where(*f.conditions(entity, params[f.name]))
-    statement = statement.where(*dimension.conditions(entity, params))
+    if key is None:
+        statement = statement.where(*dimension.conditions(entity, params))
+    else:
+        statement = statement.where(dimension.condition(entity, params, key))
     return entity.scoped(statement, user)
 
 
-def _grouped(report: Report, params: Params, user):
-    """One row per bar: the key columns g0.. and every measure's total, with group-level filters."""
+def _grouped(report: Report, params: Params, user, key: Key | None = None):
+    """One row per bar (only `key`'s when given): the key columns g0.. and every measure's total, with
+    group-level filters."""
     entity = source(report, params)
     keys = report.dimension.columns(entity, params)
     per_record = _base(report, params, user, *[c.label(f"g{i}") for i, c in enumerate(keys)],
-                       *[x.row_value(entity).label(x.key) for x in report.measures], entity=entity).subquery("records")
+                       *[x.row_value(entity).label(x.key) for x in report.measures], entity=entity,
+                       key=key).subquery("records")
     group = [per_record.c[f"g{i}"] for i in range(len(keys))]
     totals = {x.key: x.total(per_record.c[x.key]) for x in report.measures}
     statement = select(*group, *[value.label(key) for key, value in totals.items()]).group_by(*group)
@@ -197,13 +205,12 @@ def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | 
 
 
 def _record_conditions(report: Report, params: Params, user, key: Key | None, measure, entity):
+    """Beyond `_base(key=key)`: the measure's subset and the group-level filters' verdict on the bar."""
     conditions = []
-    if key is not None:
-        conditions.append(report.dimension.condition(entity, params, key))
     if measure.subset is not None:
         conditions.append(entity.measured(measure)[1])
-    if any(f.group_level and params[f.name] for f in report.filters):
-        statement, group, _ = _grouped(report, params, user)
+    if any(f.group_level and params[f.name] for f in report.filters):  # is the bar kept by them?
+        statement, group, _ = _grouped(report, params, user, key)
         (column,) = report.dimension.columns(entity, params)
         conditions.append(column.in_(select(statement.subquery("kept").c[group[0].name])))
     return conditions
@@ -223,14 +230,14 @@ def records(report: Report, params: Params, user, key: Key | None, measure_key: 
     shown = [x for x in siblings(report, measure) if x.value is not None]
     summary = db.session.execute(_base(report, params, user, counted.count(),
                                        *[func.coalesce(func.sum(counted.measured(x)[0]), 0) for x in shown],
-                                       entity=counted)
+                                       entity=counted, key=key)
                                  .where(*_record_conditions(report, params, user, key, measure, counted))).one()
     count = int(summary[0])
     sums = {x.key: _number(x, v) for x, v in zip(shown, summary[1:], strict=True)}
     pages = max(1, -(-count // page_size))
     entity = report.entity
     conditions = _record_conditions(report, params, user, key, measure, entity)
-    statement = (_base(report, params, user, entity.model).where(*conditions).order_by(*entity.order_by)
+    statement = (_base(report, params, user, entity.model, key=key).where(*conditions).order_by(*entity.order_by)
                  .limit(page_size).offset((page - 1) * page_size).options(*options))
     rows = db.session.scalars(statement).unique().all()
     return RecordPage(list(rows), count, sums, page, pages)
