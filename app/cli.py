@@ -18,12 +18,15 @@ def init_command():
     """Create or upgrade the schema, seed the defaults and the admin account (idempotent)."""
     from werkzeug.security import check_password_hash
 
+    from app.services.orders import sums
     from app.services.seed import ensure_admin, seed_defaults
 
     _create_missing_database()
     upgrade()
     seed_defaults()
     admin, password = ensure_admin()
+    if sums.fill_missing():
+        click.echo("已按订单重新计算订单金额汇总")
     db.session.commit()
     if password:
         forget_admin_password(INSTANCE_DIR)  # a note left from an earlier database

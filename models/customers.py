@@ -99,6 +99,11 @@ class Customer(db.Model):
     __table_args__ = (
         Index("ix_customers_owner_id_id", "owner_id", "id"),
         Index("ix_customers_owner_activity", "owner_id", "owner_activity_at"),
+        # 客户数量报表 over a 建档时间 range: the grouped columns beside the date, read without the table.
+        Index("ix_customers_report", "created_at", "category_id", "owner_id", "source_id", "province"),
+        # 按地区 (one province's cities and districts) and 按行业, with or without the 建档时间 range and 类别.
+        Index("ix_customers_region", "province", "city", "district", "created_at", "category_id"),
+        Index("ix_customers_industry", "industry", "created_at", "category_id"),
         {"info": {"label": "客户", "owner_column": "owner_id"}},
     )
 
@@ -206,7 +211,8 @@ class FollowUp(db.Model):
     __table_args__ = (
         Index("ix_follow_ups_customer_id_contacted_at", "customer_id", "contacted_at"),
         Index("ix_follow_ups_due", "appointment_open", "next_contact_at"),
-        # 联系记录 of a 销售员 or a 经理 (scope by 联系客服), newest first: page 1 from the index, not a sort of all.
+        # 联系记录 of a 销售员 or a 经理 (scope by 联系客服), newest first: page 1 from the index, not a sort of all;
+        # 客户跟进报表 按员工 / 按部门 over a 联系时间 range: one employee's dates, read without the table.
         Index("ix_follow_ups_employee_id_contacted_at", "employee_id", "contacted_at"),
         {"info": {"owned": True, "label": "联系记录"}},
     )
@@ -227,8 +233,7 @@ class FollowUp(db.Model):
     # True while the appointment waits for the next follow-up of this customer (等待回访客户).
     appointment_open: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
-    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"),
-                                                    index=True)  # 联系客服
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))  # 联系客服
     employee: Mapped[Employee | None] = relationship(foreign_keys=[employee_id])
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

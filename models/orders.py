@@ -50,7 +50,9 @@ class SalesOrder(TimestampMixin, db.Model):
         # One employee's orders (下单客服 filter, 查看自己 scope), newest first, sums index-only too.
         Index("ix_sales_orders_owner", "owner_id", "order_date", "status", "is_return", "payable", "paid", "freight",
               "debt"),
-        Index("ix_sales_orders_customer_status", "customer_id", "status"),
+        # A customer's orders by status (客户销售报表 groups by customer, 订单 per customer): index-only sums.
+        Index("ix_sales_orders_customer_report", "customer_id", "status", "is_return", "order_date", "owner_id",
+              "payable", "paid", "debt"),
         {"info": {"label": "销售订单", "owner_column": "owner_id"}},
     )
 
@@ -125,12 +127,14 @@ class SalesOrderLine(db.Model):
     """A line keeps the product's code, name, spec and unit as sold, so later product edits do not rewrite it."""
 
     __tablename__ = "sales_order_lines"
+    # 产品销售报表: a product's lines with their amounts, index-only until the order's status and date.
+    __table_args__ = (Index("ix_sales_order_lines_product_report", "product_id", "order_id", "quantity", "subtotal"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False,
                                           index=True)
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
     position: Mapped[int] = mapped_column(nullable=False, default=1)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False, index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
     product = relationship("Product")
     product_code: Mapped[str] = mapped_column(String(50), nullable=False)
     product_name: Mapped[str] = mapped_column(Unicode(100), nullable=False, index=True)
@@ -213,3 +217,23 @@ class SalesOrderSearchToken(db.Model):
 
     token: Mapped[str] = mapped_column(SEARCH_TOKEN, primary_key=True)
     order_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class OrderOwnerDailySum(db.Model):
+    """The same sums per local day, 下单客服, status and sales/return: what the sales reports read.
+
+    公司销售报表 按部门 / 按年份 and 客服业绩报表 add up these rows (a few per day and employee) instead of every
+    order; the owner key lets 数据范围 apply to them as it does to the orders. Written by sums.post() with
+    OrderDailySum, in the order's transaction.
+    """
+
+    __tablename__ = "sales_order_owner_sums"
+    __table_args__ = {"info": {"owned": True}}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    is_return: Mapped[bool] = mapped_column(primary_key=True)
+    order_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    payable: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    paid: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    debt: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)

@@ -2,24 +2,28 @@
 
     python -m tests.perf.bench_reports 1000000 [workdir]   # or BENCH_ONLY=reports make bench
 
-Builds `scale` customers with 3 x scale follow-ups (the customer benchmark's builder) and `scale` orders
-(the order benchmark's builder) in one SQLite file, once: a workdir of an earlier run is reused. Each case
-is a real request through the logged-in test client (superadmin: every record counts). Drill-downs are
-compared with a plain Flask-Admin ModelView listing the same records through its own filter.
+The data is tests.perf.report_data's: a copy of a customer benchmark database (BENCH_REPORTS_SOURCE, a
+directory with bench.db; built into workdir/customers by tests.perf.bench_customers when not given) plus
+`scale` orders loaded in bulk, once: a workdir of an earlier run is reused. Each case is a real request
+through the logged-in test client (superadmin: every record counts), timed on the wall clock and in this
+process's CPU time (what the load of other work on the machine does not inflate). BENCH_REPEAT sets the
+requests per case, BENCH_CASES (comma-separated) keeps only the cases whose label contains one of them. Drill-downs are compared
+with a plain Flask-Admin ModelView listing the same records through its own filter.
 """
 
 import html
 import os
-import random
 import re
+import statistics
 import sys
 import tempfile
 import time
 
-from tests.perf.harness import line, measure
+from tests.perf.harness import line, measure, p95
 
-REPEAT = 10
-DRILL_REPEAT = 15
+REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
+PROGRESS = []  # [print] when run as a script: each line as soon as it is measured
+DRILL_REPEAT = REPEAT + 5
 
 
 def _plain_views(app):
@@ -46,26 +50,36 @@ def _plain_views(app):
 
 
 def _build(scale: int, workdir: str):
-    from sqlalchemy import func, select
+    from tests.perf import bench_customers, report_data
 
-    from app.extensions import db
-    from models.customers import Customer
-    from models.orders import SalesOrder
-    from tests.perf import bench_customers, bench_orders
-
+    source = os.environ.get("BENCH_REPORTS_SOURCE") or os.path.join(workdir, "customers")
     reuse = os.path.exists(os.path.join(workdir, "bench.db"))
-    app, seconds = bench_customers._build(scale, workdir, reuse)
-    with app.app_context():
-        if db.session.scalar(select(func.count()).select_from(SalesOrder)) == 0:
-            # as many orders as customers (a workdir whose customer build was cut short gets as many)
-            orders = db.session.scalar(select(func.count()).select_from(Customer))
-            started = time.perf_counter()
-            bench_orders.build(orders, random.Random(2026))
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
-            seconds += time.perf_counter() - started
+    seconds = 0.0
+    if not reuse and not os.path.exists(os.path.join(source, "bench.db")):
+        os.makedirs(source, exist_ok=True)
+        seconds += bench_customers._build(scale, source)[1]
+    app, took = report_data.build(source, workdir, scale)
     _plain_views(app)
-    return app, reuse, seconds
+    return app, reuse, seconds + took
+
+
+def measure_cpu(client, url: str, repeat: int, warmup: int = 1) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per request for GET url; every response must be a 200."""
+    for _ in range(warmup):
+        client.get(url)
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, used = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return wall, cpu
+
+
+def cpu_line(label: str, samples: tuple[list[float], list[float]], plain=None) -> str:
+    wall, cpu = samples
+    return line(label, wall, plain) + f"   cpu median {statistics.median(cpu):8.1f} ms  p95 {p95(cpu):8.1f} ms"
 
 
 def _cases():
@@ -80,6 +94,11 @@ def _cases():
     yield "客户数量报表 按省份, 2025 + 客户类别", "/report-customer/?r=province&from=2025-01-01&to=2025-12-31&category=3"
     yield "客户销售报表, 有欠款", "/report-customer-sales/?r=customer&debt=yes"
     yield "客户销售报表, page 100", "/report-customer-sales/?r=customer&page=100"
+
+
+def _progress(text: str) -> None:
+    for report in PROGRESS:
+        report(text, flush=True)
 
 
 def _largest_bar(client, url) -> str | None:
@@ -103,25 +122,36 @@ def run(scale: int = 1_000_000, workdir: str | None = None) -> list[str]:
     built = "reused" if reused else f"built in {seconds:.0f} s"
     lines = [f"reports: {counts[0]:,} customers, {counts[1]:,} follow-ups, {counts[2]:,} orders, {built} "
              f"(SQLite, {workdir})"]
+    _progress(lines[0])
     client = app.test_client()
     client.post("/login", data={"username": "admin", "password": "Admin#2026", "captcha": "TEST"})
+    only = [text for text in os.environ.get("BENCH_CASES", "").split(",") if text]
+    parent = ""
     with app.app_context():
         for label, url in _cases():
-            lines.append(line(label, measure(client, url, repeat=REPEAT, warmup=1)))
+            parent = parent if label.startswith("  ") else label
+            if only and not any(text in parent for text in only):
+                continue
+            lines.append(cpu_line(label, measure_cpu(client, url, REPEAT)))
+            _progress(lines[-1])
             if not label.startswith("  "):
                 drill = _largest_bar(client, url)
                 if drill:
-                    lines.append(line("  its largest bar, drill page 1", measure(client, drill, repeat=DRILL_REPEAT)))
-        lines.append(line("客户 drill 广东省 page 1", measure(client, "/report-customer/records?r=province&k=广东省"
-                                                                      "&m=customers", repeat=DRILL_REPEAT),
-                          measure(client, "/plain-report-customer/?flt0_0=广东省", repeat=3)))
+                    lines.append(cpu_line("  its largest bar, drill page 1", measure_cpu(client, drill, DRILL_REPEAT)))
+                    _progress(lines[-1])
+        lines.append(cpu_line("客户 drill 广东省 page 1", measure_cpu(client, "/report-customer/records?r=province"
+                                                                             "&k=广东省&m=customers", DRILL_REPEAT),
+                              measure(client, "/plain-report-customer/?flt0_0=广东省", repeat=3)))
+        _progress(lines[-1])
         owner = db.session.scalar(select(SalesOrder.owner_id).limit(1))
-        lines.append(line("订单 drill one 业务员 page 1", measure(client, f"/report-staff/records?r=employee&k={owner}"
-                                                                         "&m=sales_count", repeat=DRILL_REPEAT),
-                          measure(client, f"/plain-report-order/?flt0_0={owner}", repeat=3)))
+        lines.append(cpu_line("订单 drill one 业务员 page 1",
+                              measure_cpu(client, f"/report-staff/records?r=employee&k={owner}&m=sales_count",
+                                          DRILL_REPEAT),
+                              measure(client, f"/plain-report-order/?flt0_0={owner}", repeat=3)))
+        _progress(lines[-1])
     return lines
 
 
 if __name__ == "__main__":
-    for text in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, sys.argv[2] if len(sys.argv) > 2 else None):
-        print(text, flush=True)
+    PROGRESS.append(print)
+    run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, sys.argv[2] if len(sys.argv) > 2 else None)

@@ -146,7 +146,7 @@ def create_order(data: OrderInput, actor, *, is_return: bool = False, original_o
     # Every create updates the same two rows, the day's number counter and its 订单金额汇总 bucket; their locks
     # last until the commit, so they are taken last and creates do not queue behind each other's work.
     order.number = next_number("XS")
-    sums.add(sums.snapshot(order.id))
+    sums.post(None, sums.snapshot(order.id))
     notify_approvers(order, actor, approvers)
     from app.services.sms import notices  # 订单审核提醒 by SMS too, when 提醒设置 has it on
 
@@ -168,7 +168,7 @@ def update_order(order: SalesOrder, data: OrderInput, actor) -> SalesOrder:
     order.updated_at = utcnow()
     db.session.flush()
     search.reindex(order, old_tokens)
-    sums.move(before, sums.snapshot(order.id))
+    sums.post(before, sums.snapshot(order.id))
     log(order, actor, "修改订单", order.status, order.status)
     db.session.flush()
     return order
@@ -193,7 +193,7 @@ def before_delete(order: SalesOrder, actor) -> None:
     """Checks and bookkeeping shared by the order page's 删除 and the lists' delete buttons."""
     ensure_deletable(order, actor)
     db.session.flush()
-    sums.add(sums.snapshot(order.id, lock=True), -1)
+    sums.post(sums.snapshot(order.id, lock=True), None)
     search.drop(order)
 
 

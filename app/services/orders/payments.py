@@ -1,7 +1,6 @@
 """回款 (manual 5.1, figure 5-4): 0 < amount <= 欠款, applied with a guarded UPDATE so two clerks cannot overpay."""
 
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import update
 
@@ -40,8 +39,8 @@ def record_payment(order: SalesOrder, amount, paid_on: date | None, method: str 
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise ValidationFailed("订单欠款已发生变化，请刷新后重试")
-    zero = Decimal("0")
-    sums.add(sums.snapshot(order.id), 1, count=0, payable=zero, paid=value, freight=zero, debt=-value)
+    after = sums.snapshot(order.id)
+    sums.post(sums.paid_before(after, value), after)
     db.session.expire(order)
     payment = Payment(order_id=order.id, amount=value, paid_on=paid_on or utcnow().date(), method=method,
                       note=note, recorded_by_id=actor.id)

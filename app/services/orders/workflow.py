@@ -19,7 +19,7 @@ SCOPE_MODULE = "order"
 def _move_sums(change: workflow.Change) -> None:
     """订单金额汇总 follows the order from its old status bucket to the new one."""
     after = sums.snapshot(change.doc.id)
-    sums.move(replace(after, status=str(change.source)), after)
+    sums.post(replace(after, status=str(change.source)), after)
 
 
 def _sms_order_approved(change: workflow.Change) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import case, false, func, literal, or_, select
 
 from app.extensions import db
 from app.services.errors import ValidationFailed
+from app.services.reports.entities import Rollup
 from app.timeutil import local_to_utc, to_local
 from models.accounts import Employee
 from models.base_data import CustomerCategory, CustomerSource, Department
@@ -31,6 +32,7 @@ class Dimension(ABC):
     needs_customer = False
     by_key = False  # True: rows in key order (time); False: largest first
     key_width = 1  # parts of a bar's key
+    on_rollup = False  # True: it reads only the records' owner and date, which a rollup keeps
 
     def join(self, statement, entity):
         return statement
@@ -90,8 +92,10 @@ class Text(Dimension):
 class ById(Dimension):
     """An id column named through a lookup table (类别, 来源, 员工, 部门, 客户, 产品)."""
 
-    def __init__(self, header, column, lookup, names, null_label, needs_customer=False, headers=None):
+    def __init__(self, header, column, lookup, names, null_label, needs_customer=False, headers=None,
+                 on_rollup=False):
         self.headers = headers or (header,)
+        self.on_rollup = on_rollup
         self._column = column  # a column, or a function of the entity (the owner column differs per entity)
         self.lookup = lookup
         self.names = names
@@ -139,7 +143,7 @@ class OwnerDepartment(ById):
     """
 
     def __init__(self):
-        super().__init__("部门", owner_column, Department, (Department.name,), "未分配部门")
+        super().__init__("部门", owner_column, Department, (Department.name,), "未分配部门", on_rollup=True)
         self.regroup = Regroup(Employee, Employee.department_id, lambda owner: Employee.id == owner)
 
     def condition(self, entity, params, key):
@@ -173,6 +177,7 @@ class Buckets(Dimension):
     """
 
     by_key = True
+    on_rollup = True
 
     def __init__(self, header: str, kind: str):
         self.headers = (header,)
@@ -193,8 +198,18 @@ class Buckets(Dimension):
         return [Span(y, f"{y}年", local_start(y), local_start(y + 1)) for y in range(first, last + 1)] if first else []
 
     def year_range(self, entity):
-        """The local years of the first and last record (two index lookups on the date column)."""
+        """The local years of the first and last record (two index lookups on the date column).
+
+        An entity with a rollup reads it: the entity's fixed conditions (counted order statuses) would
+        turn the two lookups into scans of every record."""
+        if entity.rollup is not None:
+            return self.year_range(entity.rollup)
         column = entity.date_column
+        if isinstance(entity, Rollup):  # local days already; buckets emptied by later changes do not count
+            kept = entity.select_from(column).where(entity.count_column != 0).limit(1)
+            low = db.session.scalar(kept.order_by(column))  # the first day key of the primary key
+            high = db.session.scalar(kept.order_by(column.desc()))
+            return (None, None) if low is None else (low.year, min(high.year, 2999))
         low = db.session.scalar(entity.select_from(func.min(column)))
         high = db.session.scalar(entity.select_from(func.max(column)))
         if low is None:
@@ -206,14 +221,14 @@ class Buckets(Dimension):
         column = entity.date_column
         if not spans:
             return [literal(None)]
-        return [case(*[(column < span.end, span.key) for span in spans])]
+        return [case(*[(column < entity.at(span.end), span.key) for span in spans])]
 
     def conditions(self, entity, params):
         spans = self.spans(entity, params)
         column = entity.date_column
         if not spans:
             return [false()]  # no records yet: nothing to count
-        return [column >= spans[0].start, column < spans[-1].end]
+        return [column >= entity.at(spans[0].start), column < entity.at(spans[-1].end)]
 
     def key_of(self, values):
         return (str(int(values[0])),)
@@ -232,7 +247,7 @@ class Buckets(Dimension):
             if span is None:
                 raise ValidationFailed(BAD_KEY)
         column = entity.date_column
-        return (column >= span.start) & (column < span.end)
+        return (column >= entity.at(span.start)) & (column < entity.at(span.end))
 
     def labels(self, keys, params):
         if self.kind == "year":
@@ -296,7 +311,7 @@ DEPARTMENT = OwnerDepartment()
 
 
 def employee(header: str, null_label: str) -> ById:
-    return ById(header, owner_column, Employee, (Employee.real_name,), null_label)
+    return ById(header, owner_column, Employee, (Employee.real_name,), null_label, on_rollup=True)
 
 
 CUSTOMER = ById("客户名称", SalesOrder.customer_id, Customer, (Customer.name,), "")

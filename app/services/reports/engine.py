@@ -5,6 +5,11 @@ filters, the dimension's own range and the user's 数据范围. The aggregate gr
 base (one row per record: the group keys and each measure's per-record value); the drill-down adds
 the bar's key condition and the measure's subset to the same base. Sums are computed by the
 database; Python only reads the grouped rows.
+
+When the entity has a rollup (rows per local day and owner, kept in the records' transaction) and the
+report reads nothing else (its dimension, set filters and measures all hold on the rollup), the same
+statements are built on the rollup instead: the aggregate and the drill-down's count and sums line add
+up its rows; the drill-down's records are always the entity's own.
 """
 
 from dataclasses import dataclass, field, replace
@@ -95,22 +100,43 @@ def _needs_customer(report: Report, params: Params) -> bool:
         f.needs_customer and params[f.name] for f in report.filters)
 
 
-def _base(report: Report, params: Params, user, *columns):
-    entity, dimension = report.entity, report.dimension
+def source(report: Report, params: Params):
+    """The entity the report's numbers are added up from: its rollup when the report reads nothing else."""
+    rollup = report.entity.rollup
+    if rollup is None or not report.dimension.on_rollup or _needs_customer(report, params):
+        return report.entity
+    if any(params[f.name] is not None and not f.on_rollup for f in report.filters):
+        return report.entity
+    if any(rollup.measured(x)[0] is None for x in report.measures):
+        return report.entity
+    return rollup
+
+
+def _base(report: Report, params: Params, user, *columns, entity=None, key: Key | None = None):
+    """The records (or rollup rows) the report counts; with `key`, only that bar's: its condition then
+    stands in for the dimension's range, which holds it (a second range on the same column would make
+    SQLite walk the wider one)."""
+    entity, dimension = entity or report.entity, report.dimension
     statement = entity.select_from(*columns, with_customer=_needs_customer(report, params))
     statement = dimension.join(statement, entity)
     for f in report.filters:
         if not f.group_level:
             statement = statement.where(*f.conditions(entity, params[f.name]))
-    statement = statement.where(*dimension.conditions(entity, params))
+    if key is None:
+        statement = statement.where(*dimension.conditions(entity, params))
+    else:
+        statement = statement.where(dimension.condition(entity, params, key))
     return entity.scoped(statement, user)
 
 
-def _grouped(report: Report, params: Params, user):
-    """One row per bar: the key columns g0.. and every measure's total, with group-level filters."""
-    keys = report.dimension.columns(report.entity, params)
+def _grouped(report: Report, params: Params, user, key: Key | None = None):
+    """One row per bar (only `key`'s when given): the key columns g0.. and every measure's total, with
+    group-level filters."""
+    entity = source(report, params)
+    keys = report.dimension.columns(entity, params)
     per_record = _base(report, params, user, *[c.label(f"g{i}") for i, c in enumerate(keys)],
-                       *[x.row_value().label(x.key) for x in report.measures]).subquery("records")
+                       *[x.row_value(entity).label(x.key) for x in report.measures], entity=entity,
+                       key=key).subquery("records")
     group = [per_record.c[f"g{i}"] for i in range(len(keys))]
     totals = {x.key: x.total(per_record.c[x.key]) for x in report.measures}
     statement = select(*group, *[value.label(key) for key, value in totals.items()]).group_by(*group)
@@ -180,15 +206,14 @@ def aggregate(report: Report, params: Params, user, page: int = 1, limit: int | 
     return Table(rows, total, row_count, page, pages)
 
 
-def _record_conditions(report: Report, params: Params, user, key: Key | None, measure):
+def _record_conditions(report: Report, params: Params, user, key: Key | None, measure, entity):
+    """Beyond `_base(key=key)`: the measure's subset and the group-level filters' verdict on the bar."""
     conditions = []
-    if key is not None:
-        conditions.append(report.dimension.condition(report.entity, params, key))
     if measure.subset is not None:
-        conditions.append(measure.subset.condition)
-    if any(f.group_level and params[f.name] for f in report.filters):
-        statement, group, _ = _grouped(report, params, user)
-        (column,) = report.dimension.columns(report.entity, params)
+        conditions.append(entity.measured(measure)[1])
+    if any(f.group_level and params[f.name] for f in report.filters):  # is the bar kept by them?
+        statement, group, _ = _grouped(report, params, user, key)
+        (column,) = report.dimension.columns(entity, params)
         conditions.append(column.in_(select(statement.subquery("kept").c[group[0].name])))
     return conditions
 
@@ -204,15 +229,18 @@ def records(report: Report, params: Params, user, key: Key | None, measure_key: 
     measure = report.measure(measure_key) if measure_key else report.chart_measure
     if measure is None:
         raise ValidationFailed("统计项不正确，请从报表上点击进入")
-    conditions = _record_conditions(report, params, user, key, measure)
+    counted = source(report, params)  # the count and sums line: from the rollup when the bar is
     shown = [x for x in siblings(report, measure) if x.value is not None]
-    summary = db.session.execute(_base(report, params, user, func.count(),
-                                       *[func.coalesce(func.sum(x.value), 0) for x in shown]).where(*conditions)).one()
+    summary = db.session.execute(_base(report, params, user, counted.count(),
+                                       *[func.coalesce(func.sum(counted.measured(x)[0]), 0) for x in shown],
+                                       entity=counted, key=key)
+                                 .where(*_record_conditions(report, params, user, key, measure, counted))).one()
     count = int(summary[0])
     sums = {x.key: _number(x, v) for x, v in zip(shown, summary[1:], strict=True)}
     pages = max(1, -(-count // page_size))
     entity = report.entity
-    statement = (_base(report, params, user, entity.model).where(*conditions).order_by(*entity.order_by)
+    conditions = _record_conditions(report, params, user, key, measure, entity)
+    statement = (_base(report, params, user, entity.model, key=key).where(*conditions).order_by(*entity.order_by)
                  .limit(page_size).offset((page - 1) * page_size).options(*options))
     rows = db.session.scalars(statement).unique().all()
     return RecordPage(list(rows), count, sums, page, pages)

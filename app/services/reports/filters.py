@@ -79,6 +79,7 @@ class Filter(ABC):
     name: str  # its value's name in the report's parameters
     params: tuple[str, ...] = ()
     group_level = False  # True: it picks report rows (HAVING), not records
+    on_rollup = False  # True: its conditions hold on a rollup's local days and owners too
     needs_customer = False  # its conditions read a column of the record's customer
 
     @abstractmethod
@@ -100,6 +101,7 @@ class DateRange(Filter):
 
     name = "range"
     params = ("from", "to")
+    on_rollup = True
 
     def __init__(self, label: str):
         self.label = label
@@ -118,9 +120,9 @@ class DateRange(Filter):
         column = entity.date_column
         found = []
         if start:
-            found.append(column >= local_day_start(start))
+            found.append(column >= entity.at(local_day_start(start)))
         if end:
-            found.append(column < local_day_start(end + timedelta(days=1)))
+            found.append(column < entity.at(local_day_start(end + timedelta(days=1))))
         return found
 
     def chips(self, value):
@@ -194,6 +196,7 @@ class ProvinceFilter(Filter):
 class YearFilter(Filter):
     name = "year"
     params = ("year",)
+    on_rollup = True  # read by the dimension's periods
 
     def parse(self, args):
         return parse_year(args.get("year"))
@@ -208,6 +211,7 @@ class YearFilter(Filter):
 class MonthFilter(Filter):
     name = "month"
     params = ("month",)
+    on_rollup = True
 
     def parse(self, args):
         return parse_month(args.get("month"))

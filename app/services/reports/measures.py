@@ -6,7 +6,7 @@ and the drill-down of its cell lists exactly that part.
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, literal
+from sqlalchemy import case, func
 
 from models.orders import SalesOrder, SalesOrderLine
 from models.tickets import Ticket, TicketStatus
@@ -36,10 +36,10 @@ class Measure:
     subset: Subset | None = None
     kind: str = "count"  # count | money | quantity
 
-    def row_value(self):
-        """Per record: what the aggregate adds (1 or the amount; 0 outside the subset)."""
-        amount = literal(1) if self.value is None else self.value
-        return amount if self.subset is None else case((self.subset.condition, amount), else_=0)
+    def row_value(self, entity):
+        """Per record (or rollup row) of `entity`: what the aggregate adds (1 or the amount; 0 outside the subset)."""
+        amount, condition = entity.measured(self)
+        return amount if self.subset is None else case((condition, amount), else_=0)
 
     def total(self, column):
         return func.coalesce(func.sum(column), 0)
