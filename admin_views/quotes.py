@@ -80,10 +80,14 @@ class QuoteView(OrderListView):
     def base_conditions(self):
         return []
 
-    def search_condition(self, term):
+    def search_condition(self, term, newest_first_scan: bool = False):
         term = term.strip()
         return or_(and_(Quote.number >= term.upper(), Quote.number < term.upper() + "\uffff"),
                    and_(Quote.contact_name >= term, Quote.contact_name < term + "\uffff"))
+
+    def sums_and_count(self, search, filters):
+        """报价单金额汇总 only: the pager counts the quotes itself."""
+        return self.sums(search, filters), None
 
     def sums(self, search, filters):
         statement = self._scoped(select(func.coalesce(func.sum(Quote.total), 0)).select_from(Quote))
