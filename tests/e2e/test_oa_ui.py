@@ -82,6 +82,7 @@ def test_add_an_event_by_clicking_a_day_in_the_month_view(admin_page, live):
     today = local_today()
     day = today.replace(day=15)
     expect(page.locator("#schedule-heading")).to_have_text(f"{today.year} 年 {today.month} 月")
+    page.wait_for_load_state("load")  # calendar.js, at the end of the page, makes the day cells clickable
     page.locator(f"td[data-date='{day.isoformat()}']").click(position={"x": 60, "y": 80})
     expect(page.locator("#start_date")).to_have_value(day.isoformat())
     page.fill("#title", "季度销售会议")
