@@ -10,7 +10,6 @@ from decimal import Decimal
 from flask import abort, g, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import IntEqualFilter
-from flask_admin.model.template import BaseListRowAction
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -21,6 +20,7 @@ from admin_views.filters import LocalDateBetweenFilter
 from admin_views.order_filters import StatusFilter, _logistics_choices
 from admin_views.order_tabs import order_tabs
 from admin_views.paging import COUNT_CAP
+from admin_views.row_actions import PageRowAction
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.scope import visible_owner_ids
@@ -66,32 +66,14 @@ def _local(fmt="%Y-%m-%d %H:%M"):
     return lambda v, c, m, n: format_local(getattr(m, n), fmt)
 
 
-class OrderPageAction(BaseListRowAction):
-    """A GET link to an order page (物流, 回款 ...), shown when the permission and the row allow it."""
-
-    def __init__(self, endpoint, title, permission, visible=None):
-        super().__init__(title)
-        self.endpoint = endpoint
-        self.permission = permission
-        self.visible = visible
-
-    def render(self, context, row_id, row):
-        view = context.resolve("admin_view")
-        if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
-            return ""
-        url = url_for(self.endpoint, order_id=row_id)
-        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" data-action="{escape(self.title)}" '
-                      f'href="{escape(url)}">{escape(self.title)}</a>')
-
-
 def _allows(capability):
     return lambda row: ORDER_FLOW.allows(capability, row)
 
 
-EDIT = OrderPageAction("order.edit", "编辑", "edit", visible=_allows("edit"))
-LOGISTICS = OrderPageAction("order.logistics", "物流", "ship", visible=_allows("logistics"))
-PAY = OrderPageAction("order.payment", "回款", "pay", visible=_allows("pay"))
-PAYMENTS = OrderPageAction("order.payment_records", "回款记录", "view")
+EDIT = PageRowAction("order.edit", "编辑", "edit", id_arg="order_id", visible=_allows("edit"))
+LOGISTICS = PageRowAction("order.logistics", "物流", "ship", id_arg="order_id", visible=_allows("logistics"))
+PAY = PageRowAction("order.payment", "回款", "pay", id_arg="order_id", visible=_allows("pay"))
+PAYMENTS = PageRowAction("order.payment_records", "回款记录", "view", id_arg="order_id")
 
 
 class OrderListView(WorkflowListMixin, CrmModelView):

@@ -36,18 +36,20 @@ class PostRowAction(BaseListRowAction):
 
 
 class PageRowAction(BaseListRowAction):
-    """A row link to a page of the view (GET, nothing changes until that page posts)."""
+    """A row link to a page (GET, nothing changes until that page posts), shown when the permission and, with
+    `visible`, the row allow it. The endpoint may be the view's own (".edit") or another view's ("order.edit")."""
 
-    def __init__(self, endpoint: str, title: str, permission: str, id_arg: str = "id"):
+    def __init__(self, endpoint: str, title: str, permission: str, id_arg: str = "id", visible=None):
         super().__init__(title)
         self.endpoint = endpoint
         self.permission = permission
         self.id_arg = id_arg
+        self.visible = visible
 
     def render(self, context, row_id, row):
         view = context.resolve("admin_view")
-        if not view.allowed(self.permission):
+        if not view.allowed(self.permission) or (self.visible and not self.visible(row)):
             return ""
         url = view.get_url(self.endpoint, **{self.id_arg: row_id})
-        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" '
+        return Markup(f'<a class="btn btn-sm btn-outline-secondary py-0 px-1 ml-1" data-action="{escape(self.title)}" '
                       f'href="{escape(url)}">{escape(self.title)}</a>')
