@@ -7,63 +7,30 @@ admin_views/order_filters.py and 订单综合查询 in admin_views/orders_query.
 
 from decimal import Decimal
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, redirect, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 
 from admin_views import orders_customer  # noqa: F401  (registers the customer tabs)
-from admin_views.base import CrmModelView, lazy_options
+from admin_views.base import lazy_options
+from admin_views.document_list import DocumentListView, customer_link, local_column, money_column
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.order_filters import StatusFilter, _logistics_choices
 from admin_views.order_tabs import order_tabs
-from admin_views.paging import COUNT_CAP
 from admin_views.row_actions import PageRowAction
-from admin_views.workflow import WorkflowListMixin
-from app.extensions import db
 from app.security.scope import visible_owner_ids
-from app.services import money
 from app.services.orders import orders as order_service
 from app.services.orders import search as order_search
 from app.services.orders import sums as order_sums
 from app.services.orders.screens import ORDER
 from app.services.orders.workflow import ORDER_FLOW
-from app.timeutil import format_local
 from models.orders import OrderStatus, SalesOrder
-
-SUM_COLUMNS = ("payable", "paid", "freight", "debt")
-
-
-def yuan(value) -> str:
-    return money.yuan(value, "¥", grouped=True)
-
-
-def _money(_view, _context, model, name):
-    return yuan(getattr(model, name))
 
 
 def _number_link(_view, _context, model, _name):
     return Markup(f'<a href="{escape(url_for("order.detail", order_id=model.id))}">{escape(model.number)}</a>')
-
-
-def customer_url(customer_id: int) -> str | None:
-    """The customer detail page when the customer screens are installed."""
-    try:
-        return url_for("customer.details_view", id=customer_id)
-    except Exception:  # noqa: BLE001  (werkzeug BuildError: the customer screens are not registered)
-        return None
-
-
-def _customer_link(_view, _context, model, _name):
-    url = customer_url(model.customer_id)
-    name = escape(model.customer.name)
-    return Markup(f'<a href="{escape(url)}">{name}</a>') if url else name
-
-
-def _local(fmt="%Y-%m-%d %H:%M"):
-    return lambda v, c, m, n: format_local(getattr(m, n), fmt)
 
 
 def _allows(capability):
@@ -76,8 +43,8 @@ PAY = PageRowAction("order.payment", "回款", "pay", id_arg="order_id", visible
 PAYMENTS = PageRowAction("order.payment_records", "回款记录", "view", id_arg="order_id")
 
 
-class OrderListView(WorkflowListMixin, CrmModelView):
-    """Base of every order list: scope, search, date range, sums row, export, transitions."""
+class OrderListView(DocumentListView):
+    """Base of every order list: statuses, the order search, daily-bucket sums, bulk print."""
 
     screen = ORDER
     flow = ORDER_FLOW
@@ -85,10 +52,7 @@ class OrderListView(WorkflowListMixin, CrmModelView):
     statuses: tuple[OrderStatus, ...] | None = None  # None: every status
     returns: bool | None = False  # None: sales orders and returns
     scope_module = "order"
-    owner_attr = "owner_id"
-    list_template = "admin/orders/list.html"
-    can_view_details = False
-    column_display_actions = True
+    sum_columns = ("payable", "paid", "freight", "debt")
     export_filename = "订单"
     column_list = ("number", "customer", "receiver_name", "payable", "paid", "freight", "debt", "order_date", "owner")
     column_labels = {
@@ -102,9 +66,9 @@ class OrderListView(WorkflowListMixin, CrmModelView):
     column_default_sort = [("order_date", True), ("id", True)]
     column_searchable_list = ("number", "receiver_name")
     column_formatters = {
-        "number": _number_link, "customer": _customer_link, "payable": _money, "paid": _money, "freight": _money,
-        "debt": _money, "order_date": _local(), "shipped_at": _local(), "completed_at": _local(),
-        "cancelled_at": _local(), "owner": lambda v, c, m, n: m.owner.real_name,
+        "number": _number_link, "customer": customer_link, "payable": money_column, "paid": money_column,
+        "freight": money_column, "debt": money_column, "order_date": local_column(), "shipped_at": local_column(),
+        "completed_at": local_column(), "cancelled_at": local_column(), "owner": lambda v, c, m, n: m.owner.real_name,
         "status": lambda v, c, m, n: ("退货·" if m.is_return else "") + m.status_label,
         "shipped_by": lambda v, c, m, n: m.shipped_by.real_name if m.shipped_by else "",
         "cancelled_by": lambda v, c, m, n: m.cancelled_by.real_name if m.cancelled_by else "",
@@ -126,27 +90,6 @@ class OrderListView(WorkflowListMixin, CrmModelView):
     add_endpoint: str | None = "order.new"
     add_label = "添加订单"
 
-    def __init__(self, model, *args, name=None, **kwargs):
-        super().__init__(model, *args, name=self.title, **kwargs)
-
-    @property
-    def column_export_list(self):
-        return self.column_list
-
-    @property
-    def can_create(self):
-        return False  # orders are added from the customer's 订单历史 or 添加订单 (order pages)
-
-    @property
-    def can_edit(self):
-        return False  # editing goes through the order form, only while 等待审核
-
-    @property
-    def can_delete(self):
-        return self.deletable and self.allowed("delete")
-
-    deletable = True
-
     # Query -----------------------------------------------------------------
     def base_conditions(self):
         conditions = []
@@ -155,12 +98,6 @@ class OrderListView(WorkflowListMixin, CrmModelView):
         if self.returns is not None:
             conditions.append(SalesOrder.is_return.is_(self.returns))
         return conditions
-
-    def get_query(self):
-        return super().get_query().filter(*self.base_conditions())
-
-    def get_count_query(self):
-        return super().get_count_query().filter(*self.base_conditions())
 
     def search_condition(self, term: str, newest_first_scan: bool = False):
         """订单号 starting with the term or 收货人 containing it (the order search index)."""
@@ -174,18 +111,9 @@ class OrderListView(WorkflowListMixin, CrmModelView):
                 count_query = count_query.filter(self.search_condition(term))
         return query, count_query, joins, count_joins
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        if execute:
-            # The sums row first: when it reads every matching order anyway, it counts them too (the pager's
-            # total, capped as every list's) and tells whether the page is found sooner newest first.
-            sums, count = self.sums_and_count(search, filters)
-            g.order_list_sums = sums  # per request: the view object is shared
-            if count is not None:
-                if self.show_list_total and request.endpoint == f"{self.endpoint}.index_view":
-                    g.crm_list_total = (min(count, COUNT_CAP), count <= COUNT_CAP)
-                if search and sort_column is None:
-                    g.order_search_scan = self.scan_newest_first(count, page or 0, page_size or self.page_size)
-        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+    def counted(self, count, search, sort_column, page, page_size):
+        if search and sort_column is None:  # is the page found sooner reading newest first?
+            g.order_search_scan = self.scan_newest_first(count, page, page_size)
 
     @staticmethod
     def scan_newest_first(matches: int, page: int, page_size: int) -> bool:
@@ -193,26 +121,13 @@ class OrderListView(WorkflowListMixin, CrmModelView):
         sorting every match costs about `matches` lookups: the cheaper one wins."""
         return (page + 1) * page_size * order_search.highest_order_id() < matches * matches
 
-    def sums(self, search, filters) -> dict[str, Decimal]:
-        return self.sums_and_count(search, filters)[0]
-
     def sums_and_count(self, search, filters) -> tuple[dict[str, Decimal], int | None]:
         """订单金额汇总 of the current filter: daily buckets when they can answer it (no count then), else one
         aggregate that counts the matching orders as well."""
         fast = self.bucket_sums(search, filters)
         if fast is not None:
             return fast, None
-        statement = select(func.count(), *[func.coalesce(func.sum(getattr(SalesOrder, c)), 0)
-                                           for c in SUM_COLUMNS]).select_from(SalesOrder).where(*self.base_conditions())
-        statement = self._scoped(statement)
-        for term in (search or "").split():
-            statement = statement.where(self.search_condition(term))
-        for index, _name, value in filters or ():
-            flt = self._filters[index]
-            statement = flt.apply(statement, flt.clean(value))
-        count, *row = db.session.execute(statement).one()
-        return {name: Decimal(value).quantize(Decimal("0.01")) for name, value in zip(SUM_COLUMNS, row, strict=True)}, \
-            count
+        return super().sums_and_count(search, filters)
 
     def bucket_sums(self, search, filters) -> dict[str, Decimal] | None:
         """Only statuses and whole 下单日期 days, for a user who sees every order: read OrderDailySum."""
@@ -236,16 +151,6 @@ class OrderListView(WorkflowListMixin, CrmModelView):
             else:
                 return None
         return order_sums.bucket_sums(statuses, returns, day_from, day_to)
-
-    def render(self, template, **kwargs):
-        if template == self.list_template:
-            kwargs["sums"] = {k: yuan(v) for k, v in g.get("order_list_sums", {}).items()}
-            kwargs["sum_label"] = self.sum_label
-            kwargs["list_tabs"] = self.list_tabs()
-        return super().render(template, **kwargs)
-
-    def list_tabs(self):
-        return []
 
     # Delete and transitions --------------------------------------------------
     def on_model_delete(self, model):

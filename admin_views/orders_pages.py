@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin_views.base import SecuredView
+from admin_views.document_list import customer_url, yuan
 from admin_views.input import parse_id, parse_ids
-from admin_views.orders import customer_url, yuan
 from admin_views.transactions import Outcome, committed
 from admin_views.workflow import state_labels, step_buttons
 from app.extensions import db

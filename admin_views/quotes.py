@@ -1,16 +1,14 @@
 """报价单管理 (manual 5.8): every quote in scope with sums, search and dates; quote pages and print."""
 
-from decimal import Decimal
-
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_
 
+from admin_views.document_list import DocumentListView, customer_link, customer_url, local_column, money_column, yuan
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.input import parse_id
-from admin_views.orders import OrderListView, customer_url, yuan
 from admin_views.orders_pages import parse_lines, parse_local_datetime
 from admin_views.row_actions import PostRowAction
 from admin_views.transactions import committed
@@ -38,19 +36,14 @@ def _quote_link(_view, _context, model, _name):
     return Markup(f'<a href="{escape(url_for("quote.detail", quote_id=model.id))}">{escape(model.number)}</a>')
 
 
-def _customer(_view, _context, model, _name):
-    url = customer_url(model.customer_id)
-    return Markup(f'<a href="{escape(url)}">{escape(model.customer.name)}</a>') if url else model.customer.name
-
-
-class QuoteView(OrderListView):
-    """Shares the order lists' sums row and template; quotes use the orders' 数据范围 (module "order")."""
+class QuoteView(DocumentListView):
+    """Quotes use the orders' 数据范围 (module "order")."""
 
     screen = QUOTE
     flow = quote_service.QUOTE_FLOW
     title = "报价单管理"
-    statuses = None
-    returns = None
+    scope_module = "order"
+    sum_columns = ("total",)
     sum_label = "报价单金额汇总"
     add_endpoint = "quote.new"
     add_label = "添加报价单"
@@ -62,41 +55,21 @@ class QuoteView(OrderListView):
     column_default_sort = [("quote_date", True), ("id", True)]
     column_searchable_list = ("number", "contact_name")
     column_formatters = {
-        "number": _quote_link, "customer": _customer, "total": lambda v, c, m, n: yuan(m.total),
-        "owner": lambda v, c, m, n: m.owner.real_name,
-        "quote_date": lambda v, c, m, n: format_local(m.quote_date, "%Y-%m-%d %H:%M"),
+        "number": _quote_link, "customer": customer_link, "total": money_column,
+        "owner": lambda v, c, m, n: m.owner.real_name, "quote_date": local_column(),
         "status": lambda v, c, m, n: m.status.label,
     }
     column_formatters_export = {"customer": lambda v, c, m, n: m.customer.name, "owner": lambda v, c, m, n: m.owner.real_name,
                                 "status": lambda v, c, m, n: m.status.label}
     column_filters = (LocalDateBetweenFilter(Quote.quote_date, "报价日期"),)
-    page_row_actions = ()
     other_row_actions = (PostRowAction("copy", "复制", "add", css="btn-outline-secondary"),)
     row_steps = ("convert",)
-    bulk_steps = ()
-    action_permissions = {}
-    deletable = True
 
-    def base_conditions(self):
-        return []
-
-    def search_condition(self, term, newest_first_scan: bool = False):
+    def search_condition(self, term):
+        """报价单号 or 联络人 starting with the term."""
         term = term.strip()
         return or_(and_(Quote.number >= term.upper(), Quote.number < term.upper() + "\uffff"),
                    and_(Quote.contact_name >= term, Quote.contact_name < term + "\uffff"))
-
-    def sums_and_count(self, search, filters):
-        """报价单金额汇总 only: the pager counts the quotes itself."""
-        return self.sums(search, filters), None
-
-    def sums(self, search, filters):
-        statement = self._scoped(select(func.coalesce(func.sum(Quote.total), 0)).select_from(Quote))
-        for term in (search or "").split():
-            statement = statement.where(self.search_condition(term))
-        for index, _name, value in filters or ():
-            flt = self._filters[index]
-            statement = flt.apply(statement, flt.clean(value))
-        return {"total": Decimal(db.session.execute(statement).scalar_one()).quantize(Decimal("0.01"))}
 
     def on_model_delete(self, model):
         quote_service.ensure_quote_access(model, current_user, "delete")

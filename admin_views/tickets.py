@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from admin_views import tickets_customer  # noqa: F401  (registers the customer's 售后服务 tab)
 from admin_views.base import CrmModelView, lazy_options
+from admin_views.document_list import customer_url
 from admin_views.filters import LocalDateBetweenFilter
 from admin_views.order_filters import ContainsFilter, PrefixFilter
-from admin_views.orders import customer_url
 from admin_views.workflow import WorkflowListMixin
 from app.extensions import db
 from app.security.scope import visible_owner_ids

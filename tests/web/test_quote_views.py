@@ -74,3 +74,29 @@ def test_the_customer_quotes_tab_lists_open_quotes_and_deletes_one(client):
     response = client.post(f"/quote/delete/?url=/customer/details/?id={customer.id}", data={"id": gone.id})
     assert response.status_code == 302
     assert db.session.get(Quote, gone.id) is None and db.session.get(Quote, kept.id) is not None
+
+
+def test_the_quote_list_searches_and_sums_quotes_without_order_behaviour(client):
+    from admin_views.orders import OrderListView
+    from admin_views.quotes import QuoteView
+    from tests.order_factories import make_order
+
+    assert not issubclass(QuoteView, OrderListView)
+    customer = make_customer()
+    chen = make_quote(customer)
+    product = make_product("星烛呼叫中心", "500.00")
+    wang = quotes.create_quote(quotes.QuoteInput(customer.id, [LineInput(product.id, "3")], "王芳", "13900000000"),
+                               admin())
+    order = make_order(customer)
+    db.session.commit()
+    login(client)
+    html = client.get("/quote/").get_data(as_text=True)
+    assert chen.number in html and wang.number in html and order.number not in html
+    assert 'data-sum="total">¥3,700.00' in html
+    html = client.get("/quote/?search=王").get_data(as_text=True)
+    assert wang.number in html and chen.number not in html
+    assert 'data-sum="total">¥1,500.00' in html and "报价单金额汇总" in html
+    html = client.get(f"/quote/?search={chen.number.lower()}").get_data(as_text=True)
+    assert chen.number in html and wang.number not in html
+    for order_only in ("订单金额汇总", 'data-sum="payable"', "回款记录", 'value="print"', "order-list-tabs"):
+        assert order_only not in html
