@@ -18,9 +18,12 @@ from app.extensions import db
 from app.services.errors import ValidationFailed
 from app.services.mail import accounts, attachments
 from app.services.rich_text import clean_rich_text
+from jobs import enqueue, resolve
 from models.accounts import Employee
 from models.base import utcnow
 from models.mail import MailMessage, MailStatus
+
+SEND_MAIL = "jobs.messaging.send_mail"  # by name: services never import the job modules
 
 MAX_RECIPIENTS = 50
 STALE_AFTER = timedelta(minutes=15)
@@ -174,16 +177,13 @@ def release_stale(now=None) -> int:
 
 def dispatch(message_id: int) -> None:
     """Queue the send (after the outbox row is committed); inline without Redis, with short retries."""
-    from jobs import enqueue
-    from jobs.messaging import send_mail
-
     delays = retry_delays()
     if current_app.config.get("REDIS_URL"):
-        enqueue(send_mail, message_id, len(delays) + 1, retries=len(delays), retry_interval=delays or 0,
+        enqueue(SEND_MAIL, message_id, len(delays) + 1, retries=len(delays), retry_interval=delays or 0,
                 job_id=f"mail-{message_id}-{int(time.time() * 1000)}", description="发送邮件")
         return
     inline = list(current_app.config.get("MAIL_INLINE_RETRY_DELAYS", (1, 3)))
     for attempt in range(len(inline) + 1):
-        if send_mail(message_id, len(inline) + 1, raise_on_retry=False) != "retry":
+        if resolve(SEND_MAIL)(message_id, len(inline) + 1, raise_on_retry=False) != "retry":
             return
         time.sleep(inline[attempt] if attempt < len(inline) else 0)

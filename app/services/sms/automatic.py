@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.services.sms import sending
 from app.services.sms.numbers import is_mobile, normalise
+from jobs import enqueue
 from models.sms import SmsAccount, SmsBatch, SmsMessage, SmsReminderClaim
 
 log = logging.getLogger(__name__)
@@ -96,12 +97,9 @@ def _dispatch(session):
     batch_ids = session.info.pop(_AFTER_COMMIT, [])
     if not batch_ids or not current_app.config.get("REDIS_URL"):
         return
-    from jobs import enqueue
-    from jobs.messaging import send_sms_batch
-
     for batch_id in batch_ids:
         try:
-            enqueue(send_sms_batch, batch_id, description="短信提醒")
+            enqueue(sending.SEND_BATCH, batch_id, description="短信提醒")
         except Exception:  # Redis down: the resume job still finds the numbers
             log.exception("could not queue sms batch %s", batch_id)
 

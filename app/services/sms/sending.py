@@ -20,9 +20,12 @@ from app.services.sms.accounts import gateway_for
 from app.services.sms.gateway import GatewayError, SmsGateway
 from app.services.sms.numbers import MAX_PER_SEND, NumberList, parse_numbers
 from app.timeutil import local_to_utc, to_local
+from jobs import enqueue, get_queue
 from models.accounts import Employee
 from models.base import utcnow
 from models.sms import SmsAccount, SmsBatch, SmsChannel, SmsMessage, SmsStatus
+
+SEND_BATCH = "jobs.messaging.send_sms_batch"  # by name: services never import the job modules
 
 MAX_ATTEMPTS = 3
 STALE_AFTER = timedelta(minutes=5)
@@ -227,14 +230,11 @@ def dispatch(batch_id: int) -> None:
     """
     from datetime import UTC
 
-    from jobs import enqueue, get_queue
-    from jobs.messaging import send_sms_batch
-
     batch = db.session.get(SmsBatch, batch_id)
     if batch.scheduled_at and batch.scheduled_at > utcnow():
         if current_app.config.get("REDIS_URL"):
-            get_queue().enqueue_at(batch.scheduled_at.replace(tzinfo=UTC), send_sms_batch, batch_id,
+            get_queue().enqueue_at(batch.scheduled_at.replace(tzinfo=UTC), SEND_BATCH, batch_id,
                                    job_id=f"sms-batch-{batch_id}-scheduled", description="定时短信")
         return
-    enqueue(send_sms_batch, batch_id, job_id=f"sms-batch-{batch_id}-{uuid.uuid4().hex[:8]}",
+    enqueue(SEND_BATCH, batch_id, job_id=f"sms-batch-{batch_id}-{uuid.uuid4().hex[:8]}",
             description="群发短信")
