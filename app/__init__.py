@@ -80,12 +80,14 @@ def _check_config(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from admin_views.menu import side_menu
     from app.security.permissions import can
     from app.services.money import yuan
     from app.timeutil import format_local
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["side_menu"] = side_menu  # cached per permission set and page
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["yuan"] = yuan  # {{ order.payable|yuan }} -> 1234.50
 
