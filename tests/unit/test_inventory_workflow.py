@@ -169,7 +169,7 @@ def test_a_failing_posting_undoes_the_approval(db, monkeypatch):
     def broken(*args, **kwargs):
         raise ValidationFailed("库存过账失败")
 
-    monkeypatch.setattr(postings, "post_movement", broken)
+    monkeypatch.setattr(postings, "post_lines", broken)
     result = advance(PURCHASE_FLOW, [doc.id], "approve", admin())
     db.session.commit()
     assert result.count == 0 and result.refused[0].message == "库存过账失败"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.services.inventory.ledger import DocRef, movement_batch, post_movement
+from app.services.inventory.ledger import DocRef, post_lines
 from models.base_data import Warehouse
 from models.inventory import MovementKind, Purchase, PurchaseReturn, StockMovement, Stocktake
 from models.orders import SalesOrder
@@ -22,19 +22,15 @@ def _sorted(lines):
 
 def post_purchase(purchase: Purchase, actor) -> None:
     ref = DocRef("purchase", purchase.id, purchase.number)
-    with movement_batch() as rows:
-        for line in _sorted(purchase.lines):
-            post_movement(MovementKind.PURCHASE, purchase.warehouse_id, line.product_id, line.quantity, ref, actor,
-                          unit_cost=line.unit_price, into=rows)
+    post_lines(MovementKind.PURCHASE, purchase.warehouse_id,
+               [(line.product_id, line.quantity, line.unit_price) for line in _sorted(purchase.lines)], ref, actor)
 
 
 def post_purchase_return(doc: PurchaseReturn, actor) -> None:
     """Goods go back at the current moving average (the 退货单价 is what the supplier refunds, not the cost)."""
     ref = DocRef("purchase_return", doc.id, doc.number)
-    with movement_batch() as rows:
-        for line in _sorted(doc.lines):
-            post_movement(MovementKind.PURCHASE_RETURN, doc.warehouse_id, line.product_id, line.quantity, ref, actor,
-                          into=rows)
+    post_lines(MovementKind.PURCHASE_RETURN, doc.warehouse_id,
+               [(line.product_id, line.quantity, None) for line in _sorted(doc.lines)], ref, actor)
 
 
 def movements_since(stocktake: Stocktake) -> int:
@@ -54,15 +50,12 @@ def post_stocktake(stocktake: Stocktake, actor) -> None:
     """Posts each line's 盘差 (actual - book as counted at 开始盘点): later movements are kept, and flagged."""
     stocktake.moved_since_start = movements_since(stocktake)
     ref = DocRef("stocktake", stocktake.id, stocktake.number)
-    with movement_batch() as rows:
-        for line in _sorted(stocktake.lines):
-            difference = line.actual_quantity - line.book_quantity
-            if difference > 0:
-                post_movement(MovementKind.STOCKTAKE_GAIN, stocktake.warehouse_id, line.product_id, difference, ref,
-                              actor, into=rows)
-            elif difference < 0:
-                post_movement(MovementKind.STOCKTAKE_LOSS, stocktake.warehouse_id, line.product_id, -difference, ref,
-                              actor, into=rows)
+    differences = [(line.product_id, line.actual_quantity - line.book_quantity) for line in _sorted(stocktake.lines)]
+    post_lines(MovementKind.STOCKTAKE_GAIN, stocktake.warehouse_id,
+               [(product_id, difference, None) for product_id, difference in differences if difference > 0], ref, actor)
+    post_lines(MovementKind.STOCKTAKE_LOSS, stocktake.warehouse_id,
+               [(product_id, -difference, None) for product_id, difference in differences if difference < 0], ref,
+               actor)
     db.session.flush()
 
 
@@ -85,9 +78,9 @@ def post_order_shipped(order: SalesOrder, actor) -> None:
     if order.is_return or warehouse_id is None:
         return
     ref = DocRef("order", order.id, order.number)
-    with movement_batch() as rows:
-        for product_id, quantity in sorted(_order_quantities(order).items()):
-            post_movement(MovementKind.SALE, warehouse_id, product_id, quantity, ref, actor, into=rows)
+    post_lines(MovementKind.SALE, warehouse_id,
+               [(product_id, quantity, None) for product_id, quantity in sorted(_order_quantities(order).items())],
+               ref, actor)
 
 
 def post_return_completed(order: SalesOrder, actor) -> None:
@@ -96,6 +89,6 @@ def post_return_completed(order: SalesOrder, actor) -> None:
     if not order.is_return or warehouse_id is None:
         return
     ref = DocRef("order", order.id, order.number)
-    with movement_batch() as rows:
-        for product_id, quantity in sorted(_order_quantities(order).items()):
-            post_movement(MovementKind.SALE_RETURN, warehouse_id, product_id, quantity, ref, actor, into=rows)
+    post_lines(MovementKind.SALE_RETURN, warehouse_id,
+               [(product_id, quantity, None) for product_id, quantity in sorted(_order_quantities(order).items())],
+               ref, actor)
