@@ -166,6 +166,17 @@ def run(settings: Settings, say=print) -> Outcome:
         shutil.rmtree(work, ignore_errors=True)
 
 
+SAVE_TARGET_MS = {"postgresql": 500, "sqlite": 1000}  # issue 18: p95 of every save under load
+
+
+def save_target(entry: dict, backend: str) -> str:
+    """"目标/达标" cell: a save (a POST other than the login) against the p95 target of its database."""
+    if entry.get("method") != "POST" or entry["name"] == "登录":
+        return "—"
+    target = SAVE_TARGET_MS[backend]
+    return f"< {target}：{'✓' if entry['p95'] < target else '✗'}"
+
+
 KINDS = {"rep": "销售员", "manager": "销售总监", "warehouse": "仓库管理员", "after_sales": "售后专员"}
 
 
@@ -182,12 +193,14 @@ def summary(outcome: Outcome, settings: Settings) -> list[str]:
              f"{stats['working']:.0f} 秒（共 {stats['wall']:.0f} 秒），2 个 web 节点（各 "
              f"{settings.web_workers} 个 gunicorn worker × 4 线程），2 个 rq worker + rq cron，PostgreSQL + Redis；"
              f"负载 {before[0]:.1f} → {after[0]:.1f}（{os.cpu_count()} 核，机器与其他任务共用）", "",
-             "| 请求 | 次数 | 失败 | 中位数 ms | p95 ms | 最大 ms | 每秒 |", "|---|---:|---:|---:|---:|---:|---:|"]
+             "| 请求 | 次数 | 失败 | 中位数 ms | p95 ms | 目标/达标（p95 ms） | 最大 ms | 每秒 |",
+             "|---|---:|---:|---:|---:|---|---:|---:|"]
+    backend = make_url(settings.database_url).get_backend_name()
     for entry in sorted(stats["entries"], key=lambda e: -e["requests"]):
         lines.append(f"| {entry['name']} | {entry['requests']} | {entry['failures']} | {entry['median']:.0f} | "
-                     f"{entry['p95']:.0f} | {entry['max']:.0f} | {entry['rps']:.1f} |")
+                     f"{entry['p95']:.0f} | {save_target(entry, backend)} | {entry['max']:.0f} | {entry['rps']:.1f} |")
     lines.append(f"| **合计** | {total['requests']} | {total['failures']} | {total['median']:.0f} | {total['p95']:.0f} | "
-                 f"{total['max']:.0f} | {total['requests'] / max(stats['wall'], 1e-9):.1f} |")
+                 f"— | {total['max']:.0f} | {total['requests'] / max(stats['wall'], 1e-9):.1f} |")
     lines += ["", f"服务器错误（5xx）：访问日志 {len(outcome.server_errors)} 次，客户端 {len(stats['server_errors'])} 次"]
     lines += [f"- {line}" for line in outcome.server_errors[:10]]
     lines += [f"- 失败：{e['name']} ×{e['count']}：{e['error'][:200]}" for e in stats["errors"][:10]]

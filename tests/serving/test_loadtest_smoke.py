@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from app.services.maintenance.databases import pg_drop_database
 from tests.load import invariants
-from tests.load.harness import Settings, run
+from tests.load.harness import Settings, run, save_target
 from tests.load.processes import server_errors
 from tests.load.seed import head_counts
 from tests.parallel import sibling_database_url
@@ -35,7 +35,7 @@ def test_three_staff_for_eight_seconds_leave_every_invariant_intact(load_databas
     assert outcome.stats["total"]["requests"] >= 12, report
     assert outcome.stats["counts"] == {"manager": 1, "warehouse": 1, "after_sales": 1, "rep": 0}
     assert not outcome.leftover and not outcome.server_errors
-    assert "| 请求 | 次数 | 失败 | 中位数 ms | p95 ms |" in report and "结果：通过" in report
+    assert "| 请求 | 次数 | 失败 | 中位数 ms | p95 ms | 目标/达标（p95 ms） |" in report and "结果：通过" in report
     labels = " ".join(check.line for check in outcome.checks)
     for label in ("客户编号", "订单号", "工单号", "采购进货单号", "库存 = 流水合计", "客户销售总额/欠款总额", "订单金额汇总",
                   "客服业绩报表"):
@@ -63,3 +63,11 @@ def test_the_staff_mix_and_the_server_error_count():
         "[2026-12-02 06:00:00 +0000] [12] [INFO] Booting worker with pid: 500"])
     assert [line.split('"')[1] for line in server_errors(log)] == ["POST /order/new HTTP/1.1",
                                                                    "GET /order-pending/ HTTP/1.1"]
+
+
+def test_every_save_is_judged_against_the_target_of_its_database():
+    order = {"name": "创建订单", "method": "POST", "p95": 620}
+    assert save_target(order, "postgresql") == "< 500：✗"
+    assert save_target(order, "sqlite") == "< 1000：✓"
+    assert save_target({"name": "登录", "method": "POST", "p95": 50}, "postgresql") == "—"
+    assert save_target({"name": "首页", "method": "GET", "p95": 2000}, "sqlite") == "—"
